@@ -1,0 +1,83 @@
+"""The audit log, written for every change made through an ORM session.
+
+After each flush, every inserted, updated or deleted row of an audited table
+gets audit rows: one per changed field for updates, one summary row for
+inserts and deletes. Writing them here rather than in each service means no
+service can forget to.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import Session
+
+from .base import utcnow
+from .models import AuditEntry, ReferenceCounter
+
+# Bookkeeping tables whose changes are not user changes.
+_NOT_AUDITED = {AuditEntry, ReferenceCounter}
+# Bookkeeping columns every audit row already implies (who, when, which version).
+_IMPLIED_FIELDS = {"version", "updated_at", "updated_by_id"}
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def _entity_id(obj) -> str:
+    key = inspect(obj).mapper.primary_key_from_instance(obj)
+    return ",".join(str(part) for part in key)
+
+
+def _snapshot(obj) -> str:
+    mapper = inspect(obj).mapper
+    values = {attr.key: _text(getattr(obj, attr.key)) for attr in mapper.column_attrs}
+    return json.dumps(values, sort_keys=True)
+
+
+def audit_rows(session: Session) -> list[dict]:
+    user_id = session.info.get("user_id")
+    now = utcnow()
+    rows: list[dict] = []
+
+    def add(obj, action, field=None, old=None, new=None):
+        rows.append({
+            "at": now, "user_id": user_id, "entity": obj.__tablename__,
+            "entity_id": _entity_id(obj), "action": action, "field": field,
+            "old_value": old, "new_value": new,
+        })
+
+    for obj in session.new:
+        if type(obj) not in _NOT_AUDITED:
+            add(obj, "create", new=_snapshot(obj))
+    for obj in session.dirty:
+        if type(obj) in _NOT_AUDITED or not session.is_modified(obj):
+            continue
+        state = inspect(obj)
+        for attr in state.mapper.column_attrs:
+            if attr.key in _IMPLIED_FIELDS:
+                continue
+            history = state.attrs[attr.key].history
+            if history.has_changes():
+                old = history.deleted[0] if history.deleted else None
+                new = history.added[0] if history.added else None
+                if old != new:
+                    add(obj, "update", attr.key, _text(old), _text(new))
+    for obj in session.deleted:
+        if type(obj) not in _NOT_AUDITED:
+            add(obj, "delete", old=_snapshot(obj))
+    return rows
+
+
+@event.listens_for(Session, "after_flush")
+def _write_audit(session: Session, _flush_context) -> None:
+    rows = audit_rows(session)
+    if rows:
+        session.connection().execute(insert(AuditEntry), rows)

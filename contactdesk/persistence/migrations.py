@@ -1,0 +1,126 @@
+"""Alembic migrations run from code, so they work in a checkout, a wheel or a bundle.
+
+The Alembic environment lives in the top-level ``db`` package; its location is
+resolved from the installed package rather than a path relative to the
+current directory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
+
+from .engine import (
+    NotOurDatabase,
+    SchemaOutOfDate,
+    SchemaTooNew,
+    create_database_engine,
+    describe_url,
+    explain_connection_error,
+    table_names,
+)
+
+# A table only ContactDesk creates: with alembic_version it marks a database as ours.
+MARKER_TABLE = "reference_counters"
+
+
+def alembic_config(engine: Engine | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(resources.files("db")))
+    config.attributes["engine"] = engine
+    return config
+
+
+def script_directory() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def head_revision() -> str:
+    heads = script_directory().get_heads()
+    if len(heads) != 1:
+        raise RuntimeError(f"migrations have {len(heads)} heads; expected one")
+    return heads[0]
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    current: str | None
+    head: str
+
+    @property
+    def is_empty(self) -> bool:
+        return self.current is None
+
+    @property
+    def is_current(self) -> bool:
+        return self.current == self.head
+
+
+def schema_state(engine: Engine) -> SchemaState:
+    """Where the database stands against this app's migrations.
+
+    Raises NotOurDatabase for a database holding someone else's tables and
+    SchemaTooNew for one migrated by a newer ContactDesk.
+    """
+    where = describe_url(str(engine.url))
+    tables = table_names(engine)
+    head = head_revision()
+    if not tables:
+        return SchemaState(None, head)
+    if "alembic_version" not in tables or MARKER_TABLE not in tables:
+        raise NotOurDatabase(
+            f"{where} holds tables that are not ContactDesk's: choose an empty or ContactDesk database"
+        )
+    try:
+        with engine.connect() as connection:
+            current = MigrationContext.configure(connection).get_current_revision()
+    except DBAPIError as exc:
+        raise explain_connection_error(str(engine.url), exc) from None
+    known = {rev.revision for rev in script_directory().walk_revisions()}
+    if current is not None and current not in known:
+        raise SchemaTooNew(
+            f"{where} was migrated by a newer ContactDesk (schema {current}): update this app"
+        )
+    return SchemaState(current, head)
+
+
+def require_current_schema(engine: Engine) -> None:
+    state = schema_state(engine)
+    if not state.is_current:
+        raise SchemaOutOfDate(
+            f"the database {describe_url(str(engine.url))} needs its schema created or updated: "
+            "run `contactdesk db upgrade`"
+        )
+
+
+def upgrade(engine: Engine) -> SchemaState:
+    """Create or migrate the schema to the latest revision and seed reference data."""
+    from ..services.catalogue import seed_reference_data
+
+    before = schema_state(engine)
+    if not before.is_current:
+        try:
+            with engine.begin() as connection:
+                config = alembic_config(engine)
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+        except DBAPIError as exc:
+            raise explain_connection_error(str(engine.url), exc) from None
+    seed_reference_data(engine)
+    return before
+
+
+def upgrade_database(url: str) -> None:
+    """Convenience for tests and scripts: open ``url`` and upgrade it."""
+    engine = create_database_engine(url)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()

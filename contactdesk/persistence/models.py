@@ -1,0 +1,279 @@
+"""The ContactDesk schema as SQLAlchemy 2 typed models.
+
+Every table the app writes is described here; ``db/versions`` holds the
+migrations that build it, and a test checks the two agree.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..domain import limits
+from ..domain.case_status import CaseStatus
+from .base import Base, UTCDateTime, add_length_checks
+
+
+def _in(column: str, values) -> str:
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return f"{column} IN ({quoted})"
+
+
+ROLES = ("agent", "supervisor", "admin")
+CHANNELS = ("phone", "email", "face_to_face", "web", "letter")
+CALL_OUTCOMES = ("resolved_first_contact", "case_created", "transferred", "information_given")
+PRIORITIES = ("low", "normal", "high", "urgent")
+TARGET_UNITS = ("working_hours", "working_days")
+NOTE_VISIBILITY = ("internal", "caller")
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint(_in("role", ROLES), name="role_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(limits.USERNAME), unique=True)
+    full_name: Mapped[str] = mapped_column(String(limits.PERSON_NAME))
+    role: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Service(Base):
+    """A council service that enquiries are routed to."""
+
+    __tablename__ = "services"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(limits.CODE), unique=True)
+    name: Mapped[str] = mapped_column(String(limits.LABEL), unique=True)
+    contact_email: Mapped[str | None] = mapped_column(String(limits.EMAIL))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class CategoryGroup(Base):
+    """A family of enquiries; its prefix starts the case references (SP-2026-000123)."""
+
+    __tablename__ = "category_groups"
+    __table_args__ = (CheckConstraint("length(prefix) BETWEEN 2 AND 4", name="prefix_size"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(limits.CODE), unique=True)
+    name: Mapped[str] = mapped_column(String(limits.LABEL), unique=True)
+    prefix: Mapped[str] = mapped_column(String(4))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Category(Base):
+    __tablename__ = "categories"
+    __table_args__ = (
+        CheckConstraint(_in("target_unit", TARGET_UNITS), name="target_unit_known"),
+        CheckConstraint("target_amount > 0", name="target_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(limits.CODE), unique=True)
+    name: Mapped[str] = mapped_column(String(limits.LABEL))
+    group_id: Mapped[int] = mapped_column(ForeignKey("category_groups.id"), index=True)
+    default_service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    target_amount: Mapped[int] = mapped_column(Integer)
+    target_unit: Mapped[str] = mapped_column(String(20))
+    location_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    prompts: Mapped[str] = mapped_column(Text, default="")  # one question per line
+    keywords: Mapped[str] = mapped_column(String(limits.DESCRIPTION // 4), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    group: Mapped[CategoryGroup] = relationship()
+    default_service: Mapped[Service] = relationship()
+
+
+class Caller(Base):
+    __tablename__ = "callers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(limits.PERSON_NAME))
+    phone_e164: Mapped[str | None] = mapped_column(String(limits.PHONE_E164), index=True)
+    phone_raw: Mapped[str | None] = mapped_column(String(limits.PHONE_RAW))
+    email: Mapped[str | None] = mapped_column(String(limits.EMAIL))
+    address: Mapped[str | None] = mapped_column(String(limits.ADDRESS))
+    postcode: Mapped[str | None] = mapped_column(String(limits.POSTCODE))
+    uprn: Mapped[int | None] = mapped_column(ForeignKey("properties.uprn"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Street(Base):
+    """A street in the local gazetteer, keyed by its Unique Street Reference Number."""
+
+    __tablename__ = "streets"
+
+    usrn: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(limits.STREET_NAME), index=True)
+    locality: Mapped[str | None] = mapped_column(String(limits.LOCALITY))
+    town: Mapped[str] = mapped_column(String(limits.TOWN))
+
+
+class Property(Base):
+    """An addressable property, keyed by its Unique Property Reference Number."""
+
+    __tablename__ = "properties"
+
+    uprn: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    usrn: Mapped[int] = mapped_column(ForeignKey("streets.usrn"), index=True)
+    address: Mapped[str] = mapped_column(String(limits.ADDRESS))
+    postcode: Mapped[str] = mapped_column(String(limits.POSTCODE), index=True)
+
+
+class Call(Base):
+    """One contact with a resident: the contact log behind every case."""
+
+    __tablename__ = "calls"
+    __table_args__ = (
+        CheckConstraint(_in("channel", CHANNELS), name="channel_known"),
+        CheckConstraint(_in("outcome", CALL_OUTCOMES), name="outcome_known"),
+        CheckConstraint("wait_seconds IS NULL OR wait_seconds >= 0", name="wait_not_negative"),
+        Index("ix_calls_started_at", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20), default="phone")
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    caller_id: Mapped[int | None] = mapped_column(ForeignKey("callers.id"), index=True)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    wait_seconds: Mapped[float | None]
+    outcome: Mapped[str] = mapped_column(String(30))
+    summary: Mapped[str | None] = mapped_column(String(limits.DESCRIPTION))
+    idempotency_key: Mapped[str] = mapped_column(String(36), unique=True)
+
+
+class CallCase(Base):
+    """Links a call to the cases it created or added its caller to."""
+
+    __tablename__ = "call_cases"
+    __table_args__ = (CheckConstraint(_in("link", ("created", "added")), name="link_known"),)
+
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"),
+                                         primary_key=True, index=True)
+    link: Mapped[str] = mapped_column(String(10), default="created")
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    __table_args__ = (
+        CheckConstraint(_in("status", [s.value for s in CaseStatus]), name="status_known"),
+        CheckConstraint(_in("priority", PRIORITIES), name="priority_known"),
+        CheckConstraint("version >= 1", name="version_positive"),
+        Index("ix_cases_status_due_at", "status", "due_at"),
+        Index("ix_cases_received_at", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(limits.REFERENCE), unique=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), index=True)
+    routing_reason: Mapped[str | None] = mapped_column(String(limits.REASON))
+    status: Mapped[str] = mapped_column(String(20), default=CaseStatus.NEW.value)
+    priority: Mapped[str] = mapped_column(String(10), default="normal")
+    description: Mapped[str] = mapped_column(String(limits.DESCRIPTION))
+    location: Mapped[str | None] = mapped_column(String(limits.ADDRESS))
+    postcode: Mapped[str | None] = mapped_column(String(limits.POSTCODE), index=True)
+    usrn: Mapped[int | None] = mapped_column(ForeignKey("streets.usrn"), index=True)
+    uprn: Mapped[int | None] = mapped_column(ForeignKey("properties.uprn"))
+    caller_id: Mapped[int | None] = mapped_column(ForeignKey("callers.id"), index=True)
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    # A UUID from the saving desk, or a fingerprint of an imported row: a
+    # retried save or a re-imported file finds the case already there.
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class CaseNote(Base):
+    __tablename__ = "case_notes"
+    __table_args__ = (CheckConstraint(_in("visibility", NOTE_VISIBILITY), name="visibility_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    visibility: Mapped[str] = mapped_column(String(10), default="internal")
+    body: Mapped[str] = mapped_column(String(limits.NOTE))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CaseStatusChange(Base):
+    __tablename__ = "case_status_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(String(limits.REASON))
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AuditEntry(Base):
+    """Who changed what and when; written for every change, never updated."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        CheckConstraint(_in("action", ("create", "update", "delete")), name="action_known"),
+        Index("ix_audit_log_entity", "entity", "entity_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    entity: Mapped[str] = mapped_column(String(limits.CODE))
+    entity_id: Mapped[str] = mapped_column(String(limits.CODE))
+    action: Mapped[str] = mapped_column(String(10))
+    field: Mapped[str | None] = mapped_column(String(limits.CODE))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+
+
+class ReferenceCounter(Base):
+    """The last number handed out per prefix and year; bumped in the inserting transaction."""
+
+    __tablename__ = "reference_counters"
+    __table_args__ = (CheckConstraint("last_value >= 0", name="last_value_not_negative"),)
+
+    prefix: Mapped[str] = mapped_column(String(4), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_value: Mapped[int] = mapped_column(Integer)
+
+
+class Setting(Base):
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(limits.CODE), primary_key=True)
+    value: Mapped[str] = mapped_column(String(limits.SETTING_VALUE))
+
+
+add_length_checks(Base.metadata)

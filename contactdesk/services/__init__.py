@@ -1,0 +1,1 @@
+"""Service operations: each takes primitives, runs one unit of work, returns frozen dataclasses."""

@@ -1,0 +1,259 @@
+"""Working a case: status changes, notes, reassignment, duplicates and the full record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine, or_, select
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..domain import limits
+from ..domain.case_status import (
+    FINISHED_STATUSES,
+    OPEN_STATUSES,
+    CaseStatus,
+    allowed_transitions,
+    check_transition,
+)
+from ..domain.errors import ConflictError, NotFoundError, ValidationError
+from ..domain.validation import Findings, clean_text
+from ..persistence.base import utcnow
+from ..persistence.models import (
+    NOTE_VISIBILITY,
+    AuditEntry,
+    Call,
+    CallCase,
+    Caller,
+    Case,
+    CaseNote,
+    CaseStatusChange,
+    Category,
+    Service,
+    User,
+)
+from ..persistence.uow import UnitOfWork
+from . import catalogue
+from .calls import duplicate_window
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    id: int
+    reference: str
+    status: str
+    category: str
+    service: str
+    received_at: datetime
+    due_at: datetime | None
+    location: str | None
+    postcode: str | None
+    version: int
+
+
+@dataclass(frozen=True)
+class NoteInfo:
+    id: int
+    author: str | None
+    visibility: str
+    body: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    user: str | None
+    action: str
+    field: str | None
+    old_value: str | None
+    new_value: str | None
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    summary: CaseSummary
+    description: str
+    priority: str
+    caller_name: str | None
+    caller_phone: str | None
+    duplicate_of: str | None
+    closed_at: datetime | None
+    allowed_statuses: tuple[str, ...]
+    notes: tuple[NoteInfo, ...]
+    calls: tuple[tuple[int, datetime, str], ...]
+    history: tuple[HistoryEntry, ...]
+
+
+def _summary_query():
+    return (
+        select(Case.id, Case.reference, Case.status, Category.name.label("category"),
+               Service.name.label("service"), Case.received_at, Case.due_at, Case.location,
+               Case.postcode, Case.version)
+        .join(Category, Category.id == Case.category_id)
+        .join(Service, Service.id == Case.service_id)
+    )
+
+
+def _summary(row) -> CaseSummary:
+    return CaseSummary(row.id, row.reference, row.status, row.category, row.service,
+                       row.received_at, row.due_at, row.location, row.postcode, row.version)
+
+
+def _load(session: Session, reference: str) -> Case:
+    case = session.scalar(select(Case).where(Case.reference == reference.strip().upper()))
+    if case is None:
+        raise NotFoundError(f"no case with reference {reference}")
+    return case
+
+
+def _check_version(case: Case, expected_version: int | None) -> None:
+    if expected_version is not None and case.version != expected_version:
+        raise ConflictError(
+            f"{case.reference} was changed by someone else (now version {case.version}); "
+            "reload it to see their change, your text is kept", current=case.version)
+
+
+def _commit(uow: UnitOfWork, reference: str) -> None:
+    try:
+        uow.commit()
+    except StaleDataError:
+        raise ConflictError(f"{reference} was changed by someone else while you saved; "
+                            "reload it, your text is kept") from None
+
+
+def change_status(engine: Engine, reference: str, target: str, user_id: int | None, *,
+                  expected_version: int | None = None, reason: str = "",
+                  duplicate_of: str = "") -> CaseSummary:
+    with UnitOfWork(engine, user_id, write=True) as uow:
+        s = uow.session
+        case = _load(s, reference)
+        _check_version(case, expected_version)
+        new_status = check_transition(case.status, target)
+        findings = Findings()
+        why = clean_text(reason, limits.REASON, findings, "reason")
+        if new_status is CaseStatus.DUPLICATE:
+            original = _duplicate_target(s, case, duplicate_of)
+            case.duplicate_of_id = original.id
+        elif case.duplicate_of_id is not None:
+            case.duplicate_of_id = None
+        findings.raise_if_errors()
+        now = utcnow()
+        s.add(CaseStatusChange(case_id=case.id, from_status=case.status, to_status=new_status.value,
+                               reason=why, changed_by_id=user_id, changed_at=now))
+        case.status = new_status.value
+        case.closed_at = now if new_status in FINISHED_STATUSES else None
+        case.updated_at, case.updated_by_id = now, user_id
+        _commit(uow, case.reference)
+        return _summary(s.execute(_summary_query().where(Case.id == case.id)).one())
+
+
+def _duplicate_target(session: Session, case: Case, reference: str) -> Case:
+    if not reference.strip():
+        raise ValidationError.single("duplicate_of", "give the reference of the original case")
+    original = session.scalar(select(Case).where(Case.reference == reference.strip().upper()))
+    if original is None:
+        raise ValidationError.single("duplicate_of", f"no case {reference}")
+    if original.id == case.id:
+        raise ValidationError.single("duplicate_of", "a case cannot duplicate itself")
+    if original.status == CaseStatus.DUPLICATE.value:
+        raise ValidationError.single("duplicate_of", f"{original.reference} is itself a duplicate")
+    return original
+
+
+def add_note(engine: Engine, reference: str, body: str, user_id: int | None,
+             visibility: str = "internal") -> NoteInfo:
+    findings = Findings()
+    text = clean_text(body, limits.NOTE, findings, "note", required=True)
+    if visibility not in NOTE_VISIBILITY:
+        findings.error("visibility", f"'{visibility}' is not one of {', '.join(NOTE_VISIBILITY)}")
+    findings.raise_if_errors()
+    with UnitOfWork(engine, user_id, write=True) as uow:
+        s = uow.session
+        case = _load(s, reference)
+        note = CaseNote(case_id=case.id, author_id=user_id, visibility=visibility, body=text,
+                        created_at=utcnow())
+        s.add(note)
+        uow.commit()
+        author = s.get(User, user_id).full_name if user_id else None
+        return NoteInfo(note.id, author, visibility, text, note.created_at)
+
+
+def reassign(engine: Engine, reference: str, service: str, reason: str, user_id: int | None, *,
+             expected_version: int | None = None) -> CaseSummary:
+    """Send a case to another service; a reason is required when leaving the default."""
+    with UnitOfWork(engine, user_id, write=True) as uow:
+        s = uow.session
+        case = _load(s, reference)
+        _check_version(case, expected_version)
+        category = s.get(Category, case.category_id)
+        target, why = catalogue.route(s, category, service, reason)
+        if target.id != case.service_id:
+            case.service_id, case.routing_reason = target.id, why
+            case.updated_at, case.updated_by_id = utcnow(), user_id
+            if case.status == CaseStatus.NEW.value:
+                check_transition(case.status, CaseStatus.ROUTED)
+        _commit(uow, case.reference)
+        return _summary(s.execute(_summary_query().where(Case.id == case.id)).one())
+
+
+def find_duplicates(engine: Engine, category: str, *, usrn: int | None = None,
+                    uprn: int | None = None, postcode: str | None = None) -> list[CaseSummary]:
+    """Open cases in the same category at the same street or property, recent first."""
+    if usrn is None and uprn is None and not postcode:
+        return []
+    with UnitOfWork(engine) as uow:
+        s = uow.session
+        found = catalogue.find_category(s, category)
+        since = utcnow() - duplicate_window(s)
+        places = []
+        if uprn is not None:
+            places.append(Case.uprn == uprn)
+        if usrn is not None:
+            places.append(Case.usrn == usrn)
+        if postcode and uprn is None and usrn is None:
+            places.append(Case.postcode == postcode)
+        query = (_summary_query()
+                 .where(Case.category_id == found.id, Case.received_at >= since,
+                        Case.status.in_([st.value for st in OPEN_STATUSES]), or_(*places))
+                 .order_by(Case.received_at.desc()).limit(10))
+        return [_summary(row) for row in s.execute(query)]
+
+
+def get_case(engine: Engine, reference: str) -> CaseDetail:
+    with UnitOfWork(engine) as uow:
+        s = uow.session
+        case = _load(s, reference)
+        summary = _summary(s.execute(_summary_query().where(Case.id == case.id)).one())
+        caller = s.get(Caller, case.caller_id) if case.caller_id else None
+        original = aliased(Case)
+        duplicate_of = s.scalar(select(original.reference).where(original.id == case.duplicate_of_id)) \
+            if case.duplicate_of_id else None
+        notes = tuple(
+            NoteInfo(n.id, name, n.visibility, n.body, n.created_at)
+            for n, name in s.execute(
+                select(CaseNote, User.full_name).outerjoin(User, User.id == CaseNote.author_id)
+                .where(CaseNote.case_id == case.id).order_by(CaseNote.created_at, CaseNote.id))
+        )
+        calls = tuple(
+            (row.id, row.started_at, row.link) for row in s.execute(
+                select(Call.id, Call.started_at, CallCase.link)
+                .join(CallCase, CallCase.call_id == Call.id)
+                .where(CallCase.case_id == case.id).order_by(Call.started_at))
+        )
+        history = tuple(
+            HistoryEntry(a.at, name, a.action, a.field, a.old_value, a.new_value)
+            for a, name in s.execute(
+                select(AuditEntry, User.full_name).outerjoin(User, User.id == AuditEntry.user_id)
+                .where(AuditEntry.entity == Case.__tablename__, AuditEntry.entity_id == str(case.id))
+                .order_by(AuditEntry.id))
+        )
+        return CaseDetail(
+            summary=summary, description=case.description, priority=case.priority,
+            caller_name=caller.name if caller else None,
+            caller_phone=caller.phone_e164 if caller else None,
+            duplicate_of=duplicate_of, closed_at=case.closed_at,
+            allowed_statuses=tuple(sorted(st.value for st in allowed_transitions(case.status))),
+            notes=notes, calls=calls, history=history,
+        )
