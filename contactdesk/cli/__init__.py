@@ -1,0 +1,1 @@
+"""The ``contactdesk`` command line."""

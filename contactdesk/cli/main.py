@@ -1,0 +1,111 @@
+"""Entry point: parse arguments, open the database, run one command, map errors to exit codes.
+
+Exit codes: 0 success; 1 some input rows were rejected; 2 unusable input,
+usage or database problems (one line on stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+
+from ..domain.errors import ContactDeskError
+from . import commands
+
+EXIT_OK, EXIT_ROWS_REJECTED, EXIT_UNUSABLE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors in one line with exit code 2."""
+
+    def error(self, message: str):  # noqa: D401
+        self.exit(EXIT_UNUSABLE, f"contactdesk: {message} (see `contactdesk --help`)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="contactdesk", description="Contact centre case handling for a council.")
+    parser.add_argument("--db", metavar="URL",
+                        help="database URL (default: $CONTACTDESK_DATABASE_URL, else a local SQLite file)")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+
+    gui = sub.add_parser("gui", help="open the desktop app (the default command)")
+    gui.add_argument("--user", metavar="USERNAME", help="sign in as this user")
+    gui.set_defaults(handler=commands.gui)
+
+    db = sub.add_parser("db", help="database schema")
+    db_sub = db.add_subparsers(dest="db_command", parser_class=_Parser, metavar="ACTION", required=True)
+    db_sub.add_parser("upgrade", help="create or migrate the schema to the latest version") \
+        .set_defaults(handler=commands.db_upgrade)
+    db_sub.add_parser("status", help="show the schema version").set_defaults(handler=commands.db_status)
+
+    demo = sub.add_parser("demo-data", help="fill the database with realistic demo data")
+    demo.add_argument("--days", type=_positive_int, default=30, help="days of history (default 30)")
+    demo.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same data)")
+    demo.add_argument("--if-empty", action="store_true", help="only when the database has no cases")
+    demo.set_defaults(handler=commands.demo_data)
+
+    imp = sub.add_parser("import-cases", help="import cases from a spreadsheet CSV export")
+    imp.add_argument("file", metavar="FILE.csv")
+    imp.add_argument("--user", metavar="USERNAME", help="record the import as this user")
+    imp.set_defaults(handler=commands.import_cases)
+
+    gaz = sub.add_parser("import-gazetteer", help="load streets and properties from a CSV file")
+    gaz.add_argument("file", metavar="FILE.csv")
+    gaz.set_defaults(handler=commands.import_gazetteer)
+
+    exp = sub.add_parser("export", help="export records to CSV")
+    exp_sub = exp.add_subparsers(dest="what", parser_class=_Parser, metavar="WHAT", required=True)
+    cases = exp_sub.add_parser("cases", help="cases with their caller, service and dates")
+    cases.add_argument("--out", required=True, metavar="FILE.csv")
+    cases.add_argument("--from", dest="date_from", type=commands.parse_date, metavar="DATE")
+    cases.add_argument("--to", dest="date_to", type=commands.parse_date, metavar="DATE")
+    cases.set_defaults(handler=commands.export_cases)
+
+    users = sub.add_parser("users", help="people who use the app")
+    users_sub = users.add_subparsers(dest="users_command", parser_class=_Parser, metavar="ACTION",
+                                     required=True)
+    add = users_sub.add_parser("add", help="add a user")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=("agent", "supervisor", "admin"))
+    add.add_argument("--name", required=True, help='full name, e.g. "Sam Taylor"')
+    add.set_defaults(handler=commands.users_add)
+    users_sub.add_parser("list", help="list users").set_defaults(handler=commands.users_list)
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler = getattr(args, "handler", commands.gui)
+    if not hasattr(args, "user"):
+        args.user = None
+    try:
+        return handler(args)
+    except ContactDeskError as exc:
+        print(f"contactdesk: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except KeyboardInterrupt:
+        print("contactdesk: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last guard: one line, details on request
+        if os.environ.get("CONTACTDESK_DEBUG"):
+            traceback.print_exc()
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        print(f"contactdesk: unexpected error: {type(exc).__name__}: {detail} "
+              "(set CONTACTDESK_DEBUG=1 for details)", file=sys.stderr)
+        return EXIT_UNUSABLE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,27 @@
+"""Where the database is: --db, then CONTACTDESK_DATABASE_URL, then a file in the user's data folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+ENV_DATABASE_URL = "CONTACTDESK_DATABASE_URL"
+APP_NAME = "ContactDesk"
+
+
+def default_database_path() -> Path:
+    return Path(user_data_dir(APP_NAME, appauthor=False)) / "contactdesk.sqlite3"
+
+
+def resolve_database_url(cli_value: str | None) -> tuple[str, bool]:
+    """The database URL to use, and whether it is the default local file."""
+    if cli_value:
+        return cli_value, False
+    from_env = os.environ.get(ENV_DATABASE_URL, "").strip()
+    if from_env:
+        return from_env, False
+    path = default_database_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}", True
