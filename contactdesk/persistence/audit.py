@@ -38,8 +38,31 @@ def _entity_id(obj) -> str:
 
 def _snapshot(obj) -> str:
     mapper = inspect(obj).mapper
-    values = {attr.key: _text(getattr(obj, attr.key)) for attr in mapper.column_attrs}
-    return json.dumps(values, sort_keys=True)
+    return snapshot_text({attr.key: getattr(obj, attr.key) for attr in mapper.column_attrs})
+
+
+def snapshot_text(values: dict) -> str:
+    """The JSON a create or delete audit row keeps: every column value as text."""
+    return json.dumps({key: _text(value) for key, value in values.items()}, sort_keys=True)
+
+
+def create_entry(entity: str, entity_id, values: dict, *, at: datetime,
+                 user_id: int | None) -> dict:
+    """An audit_log row, ready for a Core insert, recording that a row was created.
+
+    For bulk Core inserts (demo data, importers), which the ORM listener below
+    never sees: the row matches what the listener writes for a new object.
+    """
+    return {"at": at, "user_id": user_id, "entity": entity, "entity_id": str(entity_id),
+            "action": "create", "field": None, "old_value": None,
+            "new_value": snapshot_text(values)}
+
+
+def update_entry(entity: str, entity_id, field: str, old, new, *, at: datetime,
+                 user_id: int | None) -> dict:
+    """An audit_log row, ready for a Core insert, recording one changed field."""
+    return {"at": at, "user_id": user_id, "entity": entity, "entity_id": str(entity_id),
+            "action": "update", "field": field, "old_value": _text(old), "new_value": _text(new)}
 
 
 def audit_rows(session: Session) -> list[dict]:

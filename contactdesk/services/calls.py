@@ -29,6 +29,7 @@ from ..persistence.models import (
     Case,
     CaseStatusChange,
     Property,
+    Street,
 )
 from ..persistence.references import allocate_references
 from ..persistence.uow import UnitOfWork
@@ -210,6 +211,9 @@ def _locate(session: Session, uprn: int | None, usrn: int | None,
             findings.error("address", f"property UPRN {uprn} is not in the gazetteer")
             return None, usrn
         return uprn, prop.usrn
+    if usrn is not None and session.get(Street, usrn) is None:
+        findings.error("address", f"street USRN {usrn} is not in the gazetteer")
+        return None, None
     return None, usrn
 
 
