@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..domain.errors import ContactDeskError
+
+
+class UnusableInput(ContactDeskError):
+    """The whole input cannot be used: unreadable, not CSV, or missing columns (CLI exit 2)."""
+
 
 @dataclass(frozen=True)
 class RowProblem:
