@@ -1,0 +1,201 @@
+"""Writing the plan: rows go in with bulk Core inserts (COPY on PostgreSQL) in the caller's
+write transaction, not through the ORM, so this also writes the audit rows the ORM listener
+would have written for cases (create plus one update row per changed field) and for the demo
+users; ids are reserved up front (from the sequences on PostgreSQL, from max(id) + 1 under the
+write lock on SQLite) and references are allocated in blocks, with the year from the database
+clock.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+from typing import NamedTuple
+
+from sqlalchemy import insert, text
+from sqlalchemy.orm import Session
+
+from ..domain.case_status import FINISHED_STATUSES, CaseStatus
+from ..persistence.audit import create_entry, update_entry
+from ..persistence.models import (
+    AuditEntry,
+    Call,
+    CallCase,
+    Caller,
+    Case,
+    CaseNote,
+    CaseStatusChange,
+    User,
+)
+from ..persistence.references import allocate_references
+from .plan import CasePlan, Plan
+from .world import World
+
+
+class Written(NamedTuple):
+    """How many rows of each kind one run added."""
+
+    users: int
+    callers: int
+    calls: int
+    cases: int
+    notes: int
+    closed: int  # cases that reached a finished status
+
+
+_CHUNK = 5000
+
+
+def _insert(session: Session, table, rows: list[dict]) -> None:
+    """Bulk insert ``rows`` (dicts with the same keys) in this session's transaction."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        _copy(session, table, rows)
+        return
+    for start in range(0, len(rows), _CHUNK):
+        session.execute(insert(table), rows[start:start + _CHUNK])
+
+
+def _copy(session: Session, table, rows: list[dict]) -> None:
+    """PostgreSQL COPY on the session's own connection: a few times faster than executemany.
+
+    Values go to psycopg as they are (aware datetimes, ints, text, None), which
+    is all UTCDateTime would do on PostgreSQL; constraints are checked as usual.
+    """
+    columns = list(rows[0])
+    unknown = [name for name in columns if name not in table.c]
+    if unknown:
+        raise KeyError(f"{table.name} has no column {unknown[0]}")
+    driver = session.connection().connection.driver_connection
+    names = ", ".join(f'"{name}"' for name in columns)
+    with driver.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([row[name] for name in columns])
+
+
+def _reserve_ids(session: Session, table: str, count: int) -> list[int]:
+    """``count`` unused ids for ``table``, taken in this write transaction.
+
+    PostgreSQL: from the table's sequence (first moved past any id inserted
+    without it), so desks inserting at the same time never collide. SQLite:
+    after max(id), safe because the write transaction holds the database lock.
+    """
+    if count == 0:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        sequence = session.scalar(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table})
+        session.execute(text(
+            f"SELECT setval(CAST(:s AS regclass), m) FROM (SELECT max(id) AS m FROM {table}) AS t "
+            "WHERE m > coalesce(pg_sequence_last_value(CAST(:s AS regclass)), 0)"), {"s": sequence})
+        return sorted(session.scalars(text(
+            "SELECT nextval(CAST(:s AS regclass)) FROM generate_series(1, :n)"),
+            {"s": sequence, "n": count}))
+    first = (session.scalar(text(f"SELECT max(id) FROM {table}")) or 0) + 1
+    return list(range(first, first + count))
+
+
+def write_plan(session: Session, world: World, plan: Plan) -> Written:
+    """Insert everything in ``plan``, with its status history and audit rows."""
+    users = world.users
+    new_users = [u for u in users if u.new]
+    for user, user_id in zip(new_users, _reserve_ids(session, "users", len(new_users)), strict=True):
+        user.id = user_id
+    caller_ids = _reserve_ids(session, "callers", len(plan.callers))
+    call_ids = _reserve_ids(session, "calls", len(plan.calls))
+    case_ids = _reserve_ids(session, "cases", len(plan.cases))
+    references = _references(session, plan.cases)
+    user_id = [u.id for u in users]
+
+    audit: list[dict] = []
+    if new_users:
+        # Set up a fortnight before the first demo day (derived, so reruns give the same data).
+        created = min([c.started_at for c in plan.calls] + [plan.now]) - timedelta(days=14)
+        created = created.replace(hour=7, minute=0, second=0, microsecond=0)
+        user_rows = [{"id": u.id, "username": u.username, "full_name": u.full_name, "role": u.role,
+                      "active": True, "created_at": created} for u in new_users]
+        _insert(session, User.__table__, user_rows)
+        audit.extend(create_entry("users", row["id"], row, at=created, user_id=None)
+                     for row in user_rows)
+
+    _insert(session, Caller.__table__, [
+        {"id": caller_ids[i], "name": c.name, "phone_e164": c.phone_e164, "phone_raw": c.phone_raw,
+         "email": c.email, "address": c.home.address if c.home else None,
+         "postcode": c.home.postcode if c.home else None, "uprn": c.home.uprn if c.home else None,
+         "created_at": c.created_at, "updated_at": c.created_at, "version": 1}
+        for i, c in enumerate(plan.callers)
+    ])
+    _insert(session, Call.__table__, [
+        {"id": call_ids[i], "channel": c.channel, "agent_id": user_id[c.agent],
+         "caller_id": caller_ids[c.caller] if c.caller is not None else None,
+         "category_id": c.category.id, "started_at": c.started_at, "answered_at": c.answered_at,
+         "ended_at": c.ended_at, "wait_seconds": c.wait_seconds, "outcome": c.outcome,
+         "summary": c.summary, "idempotency_key": c.key}
+        for i, c in enumerate(plan.calls)
+    ])
+
+    case_rows, history, notes, links = [], [], [], []
+    closed = 0
+    for i, c in enumerate(plan.cases):
+        case_id = case_ids[i]
+        creator = user_id[c.creator]
+        first = {
+            "id": case_id, "reference": references[i], "category_id": c.category.id,
+            "service_id": c.service_id, "routing_reason": c.routing_reason,
+            "status": CaseStatus.NEW.value, "priority": c.priority, "description": c.description,
+            "location": c.location, "postcode": c.postcode, "usrn": c.usrn, "uprn": c.uprn,
+            "caller_id": caller_ids[c.caller] if c.caller is not None else None,
+            "duplicate_of_id": None, "received_at": c.received_at, "due_at": c.due_at,
+            "closed_at": None, "created_by_id": creator, "created_at": c.received_at,
+            "updated_by_id": creator, "updated_at": c.received_at, "version": 1,
+            "idempotency_key": c.key,
+        }
+        audit.append(create_entry("cases", case_id, first, at=c.received_at, user_id=creator))
+        history.append({"case_id": case_id, "from_status": None, "to_status": CaseStatus.NEW.value,
+                        "reason": None, "changed_by_id": creator, "changed_at": c.received_at})
+        row = dict(first)
+        for previous, step in zip(c.steps, c.steps[1:], strict=False):
+            who = user_id[step.user]
+            reason = step.reason
+            if step.status is CaseStatus.DUPLICATE:
+                reason = f"Same problem already reported as {references[c.duplicate_of]}"
+            history.append({"case_id": case_id, "from_status": previous.status.value,
+                            "to_status": step.status.value, "reason": reason,
+                            "changed_by_id": who, "changed_at": step.at})
+            audit.append(update_entry("cases", case_id, "status", previous.status.value,
+                                      step.status.value, at=step.at, user_id=who))
+            if step.status is CaseStatus.DUPLICATE:
+                duplicate_of = case_ids[c.duplicate_of]
+                audit.append(update_entry("cases", case_id, "duplicate_of_id", None, duplicate_of,
+                                          at=step.at, user_id=who))
+                row["duplicate_of_id"] = duplicate_of
+            closed_at = step.at if step.status in FINISHED_STATUSES else None
+            if closed_at != row["closed_at"]:
+                audit.append(update_entry("cases", case_id, "closed_at", row["closed_at"], closed_at,
+                                          at=step.at, user_id=who))
+            row.update(status=step.status.value, closed_at=closed_at, updated_by_id=who,
+                       updated_at=step.at, version=row["version"] + 1)
+        if row["closed_at"] is not None:
+            closed += 1
+        case_rows.append(row)
+        links.append({"call_id": call_ids[c.call], "case_id": case_id, "link": "created"})
+        notes.extend({"case_id": case_id, "author_id": user_id[author], "visibility": visibility,
+                      "body": body, "created_at": at} for author, visibility, body, at in c.notes)
+
+    _insert(session, Case.__table__, case_rows)
+    _insert(session, CallCase.__table__, links)
+    _insert(session, CaseStatusChange.__table__, history)
+    _insert(session, CaseNote.__table__, notes)
+    _insert(session, AuditEntry.__table__, audit)
+    return Written(users=len(new_users), callers=len(plan.callers), calls=len(plan.calls),
+                   cases=len(plan.cases), notes=len(notes), closed=closed)
+
+
+def _references(session: Session, cases: list[CasePlan]) -> list[str]:
+    """References in order of receipt, allocated in one block per prefix."""
+    wanted = Counter(c.category.prefix for c in cases)
+    blocks = {prefix: iter(allocate_references(session, prefix, count))
+              for prefix, count in sorted(wanted.items())}
+    return [next(blocks[c.category.prefix]) for c in cases]
+
+
