@@ -9,6 +9,7 @@ Databases
                       (for migration tests).
 ``fresh_database_url``  factory: ``fresh_database_url(kind, *, migrated=True) -> str`` for
                       tests that need several databases or a fixed kind.
+``engine``            an engine on ``db_url``, disposed after the test.
 ``postgres_server``   the session's :class:`ThrowawayPostgres` (started on first use).
 
 Migration runs once per session into a template (an SQLite file that is copied, a
@@ -136,3 +137,13 @@ def db_url(request: pytest.FixtureRequest, fresh_database_url: Callable[..., str
 def empty_db_url(request: pytest.FixtureRequest, fresh_database_url: Callable[..., str]) -> str:
     """URL of a new, empty database (no tables) for migration tests."""
     return fresh_database_url(request.param, migrated=False)
+
+
+@pytest.fixture
+def engine(db_url: str):
+    """An engine on the test's fresh migrated database, disposed afterwards."""
+    from contactdesk.persistence.engine import create_database_engine
+
+    engine = create_database_engine(db_url)
+    yield engine
+    engine.dispose()

@@ -45,13 +45,6 @@ OPEN = {s.value for s in OPEN_STATUSES}
 
 
 @pytest.fixture
-def engine(db_url):
-    engine = create_database_engine(db_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
 def three_days(engine) -> DemoSummary:
     return generate_demo_data(engine, days=3, today=TODAY)
 

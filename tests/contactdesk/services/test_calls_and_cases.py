@@ -6,7 +6,6 @@ import pytest
 from sqlalchemy import func, select
 
 from contactdesk.domain.errors import ConflictError, TransitionError, ValidationError
-from contactdesk.persistence.engine import create_database_engine
 from contactdesk.persistence.models import AuditEntry, Call, Caller, Case, CaseStatusChange
 from contactdesk.persistence.uow import UnitOfWork
 from contactdesk.services import cases
@@ -15,13 +14,6 @@ from contactdesk.services.users import add_user
 
 FLY_TIP = dict(caller_phone="01709 823456", caller_name="Ann Jones", address="14 Wellgate, Rotherham",
                postcode="s60 2th", category="Fly tipping", description="Mattress dumped on verge")
-
-
-@pytest.fixture
-def engine(db_url):
-    engine = create_database_engine(db_url)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

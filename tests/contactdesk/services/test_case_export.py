@@ -10,7 +10,6 @@ import pytest
 
 from contactdesk.domain.errors import ValidationError
 from contactdesk.domain.spreadsheet import neutralise_formula
-from contactdesk.persistence.engine import create_database_engine
 from contactdesk.services import case_export
 from contactdesk.services.case_export import export_cases
 from contactdesk.services.case_import import import_cases
@@ -20,13 +19,6 @@ HEADER = ["received_at", "category", "description", "caller_name", "caller_phone
           "postcode", "status"]
 COLUMNS = ["reference", "received_at", "category", "service", "status", "caller_name",
            "caller_phone", "address", "postcode", "due_at", "closed_at"]
-
-
-@pytest.fixture
-def engine(db_url):
-    engine = create_database_engine(db_url)
-    yield engine
-    engine.dispose()
 
 
 def add_cases(engine, tmp_path: Path, rows) -> None:

@@ -24,13 +24,6 @@ HEADER = ["received_at", "category", "description", "caller_name", "caller_phone
           "postcode", "status"]
 
 
-@pytest.fixture
-def engine(db_url):
-    engine = create_database_engine(db_url)
-    yield engine
-    engine.dispose()
-
-
 def write_csv(path: Path, rows, header=HEADER, encoding="utf-8") -> Path:
     with path.open("w", encoding=encoding, newline="") as handle:
         writer = csv.writer(handle)

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 
 from contactdesk.demo import GAZETTEER_CSV
 from contactdesk.domain.validation import Findings, check_postcode
-from contactdesk.persistence.engine import create_database_engine
 from contactdesk.persistence.models import Property, Street
 from contactdesk.persistence.uow import UnitOfWork
 from contactdesk.services.gazetteer import AddressMatch, import_gazetteer, search_addresses
@@ -27,13 +26,6 @@ ROWS = [
     ["100050000006", "20700004", "High Street", "Kimberworth", "Rotherham", "5 High Street, Kimberworth",
      "S61 2AS"],
 ]
-
-
-@pytest.fixture
-def engine(db_url):
-    engine = create_database_engine(db_url)
-    yield engine
-    engine.dispose()
 
 
 def write_csv(path: Path, rows, header=HEADER) -> Path:
