@@ -1,7 +1,8 @@
 """A front end's handle on one ContactDesk database.
 
 The desktop app opens a Workspace and calls services through it; it never
-sees the engine, sessions or ORM objects.
+sees the engine, sessions or ORM objects, only frozen dataclasses. Every
+method is safe to call from a worker thread (each opens its own unit of work).
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from .persistence.engine import create_database_engine, describe_url
-from .persistence.migrations import require_current_schema
+from .persistence.migrations import require_current_schema, schema_state, upgrade
 from .persistence.models import Call, Case, User
 from .persistence.uow import UnitOfWork
+from .services import callers, case_search, cases, catalogue, gazetteer, users
+from .services.calls import CallInput, CallSaved, log_call
 
 
 @dataclass(frozen=True)
@@ -29,15 +32,35 @@ class Workspace:
         self._engine = engine
 
     @classmethod
-    def open(cls, url: str) -> Workspace:
-        """Open ``url``; raises a DatabaseError with a clear message when it cannot be used."""
+    def open(cls, url: str, *, migrate: bool = False) -> Workspace:
+        """Open ``url``; raises a DatabaseError with a clear message when it cannot be used.
+
+        With ``migrate`` an empty or older schema is brought up to date first.
+        """
         engine = create_database_engine(url)
-        require_current_schema(engine)
+        try:
+            if migrate:
+                upgrade(engine)
+            require_current_schema(engine)
+        except Exception:
+            engine.dispose()
+            raise
         return cls(engine)
+
+    @staticmethod
+    def needs_upgrade(url: str) -> bool:
+        engine = create_database_engine(url)
+        try:
+            return not schema_state(engine).is_current
+        finally:
+            engine.dispose()
 
     @property
     def location(self) -> str:
         return describe_url(str(self._engine.url))
+
+    def close(self) -> None:
+        self._engine.dispose()
 
     def overview(self) -> Overview:
         with UnitOfWork(self._engine) as uow:
@@ -46,5 +69,53 @@ class Workspace:
                             s.scalar(select(func.count(Call.id))),
                             s.scalar(select(func.count(User.id))))
 
-    def close(self) -> None:
-        self._engine.dispose()
+    # -- people and catalogue -------------------------------------------------
+    def user(self, username: str) -> users.UserInfo:
+        return users.get_user(self._engine, username)
+
+    def users(self) -> list[users.UserInfo]:
+        return users.list_users(self._engine)
+
+    def categories(self) -> list[catalogue.CategoryInfo]:
+        return catalogue.list_categories(self._engine)
+
+    def services(self) -> list[catalogue.ServiceInfo]:
+        return catalogue.list_services(self._engine)
+
+    # -- during a call -----------------------------------------------------------
+    def caller_history(self, e164: str) -> callers.CallerHistory | None:
+        return callers.caller_history(self._engine, e164)
+
+    def search_addresses(self, text: str, limit: int = 20) -> list[gazetteer.AddressMatch]:
+        return gazetteer.search_addresses(self._engine, text, limit)
+
+    def find_duplicates(self, category: str, *, usrn: int | None = None, uprn: int | None = None,
+                        postcode: str | None = None) -> list[cases.CaseSummary]:
+        return cases.find_duplicates(self._engine, category, usrn=usrn, uprn=uprn, postcode=postcode)
+
+    def log_call(self, data: CallInput, agent_id: int | None) -> CallSaved:
+        return log_call(self._engine, data, agent_id)
+
+    # -- finding and working cases -------------------------------------------------
+    def search_cases(self, query: case_search.CaseQuery, after: case_search.CaseCursor | None = None,
+                     limit: int = 200) -> case_search.CasePage:
+        return case_search.search_cases(self._engine, query, after, limit)
+
+    def case(self, reference: str) -> cases.CaseDetail:
+        return cases.get_case(self._engine, reference)
+
+    def change_status(self, reference: str, target: str, user_id: int | None, *,
+                      expected_version: int | None = None, reason: str = "",
+                      duplicate_of: str = "") -> cases.CaseSummary:
+        return cases.change_status(self._engine, reference, target, user_id,
+                                   expected_version=expected_version, reason=reason,
+                                   duplicate_of=duplicate_of)
+
+    def add_note(self, reference: str, body: str, user_id: int | None,
+                 visibility: str = "internal") -> cases.NoteInfo:
+        return cases.add_note(self._engine, reference, body, user_id, visibility)
+
+    def reassign(self, reference: str, service: str, reason: str, user_id: int | None, *,
+                 expected_version: int | None = None) -> cases.CaseSummary:
+        return cases.reassign(self._engine, reference, service, reason, user_id,
+                              expected_version=expected_version)

@@ -65,3 +65,55 @@ def match_or_create(session: Session, phone: Phone | None, name: str | None, ema
     if changed:
         caller.updated_at = now
     return caller
+
+
+@dataclass(frozen=True)
+class PastContact:
+    call_id: int
+    started_at: object
+    outcome: str
+    category: str | None
+    reference: str | None
+
+
+@dataclass(frozen=True)
+class CallerHistory:
+    """What the agent sees beside the form once the caller's number parses."""
+
+    caller: CallerInfo
+    recent_calls: tuple[PastContact, ...]
+    open_cases: tuple[tuple[str, str, str], ...]  # reference, category, status
+
+
+def caller_history(engine: Engine, e164: str, limit: int = 10) -> CallerHistory | None:
+    from sqlalchemy import and_
+
+    from ..domain.case_status import OPEN_STATUSES
+    from ..persistence.models import Call, CallCase, Case, Category
+
+    with UnitOfWork(engine) as uow:
+        s = uow.session
+        caller = _latest_by_phone(s, e164)
+        if caller is None:
+            return None
+        same_phone = select(Caller.id).where(Caller.phone_e164 == e164)
+        calls = s.execute(
+            select(Call.id, Call.started_at, Call.outcome, Category.name, Case.reference)
+            .outerjoin(Category, Category.id == Call.category_id)
+            .outerjoin(CallCase, CallCase.call_id == Call.id)
+            .outerjoin(Case, Case.id == CallCase.case_id)
+            .where(Call.caller_id.in_(same_phone))
+            .order_by(Call.started_at.desc()).limit(limit)
+        ).all()
+        cases = s.execute(
+            select(Case.reference, Category.name, Case.status)
+            .join(Category, Category.id == Case.category_id)
+            .where(and_(Case.caller_id.in_(same_phone),
+                        Case.status.in_([st.value for st in OPEN_STATUSES])))
+            .order_by(Case.received_at.desc()).limit(limit)
+        ).all()
+        return CallerHistory(
+            _info(caller),
+            tuple(PastContact(r[0], r[1], r[2], r[3], r[4]) for r in calls),
+            tuple((r[0], r[1], r[2]) for r in cases),
+        )
