@@ -70,6 +70,9 @@ class Workspace:
                             s.scalar(select(func.count(User.id))))
 
     # -- people and catalogue -------------------------------------------------
+    def add_user(self, username: str, role: str, full_name: str) -> users.UserInfo:
+        return users.add_user(self._engine, username, role, full_name)
+
     def user(self, username: str) -> users.UserInfo:
         return users.get_user(self._engine, username)
 
