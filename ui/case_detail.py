@@ -1,0 +1,359 @@
+"""One case, and the work an agent does on it: status, reassignment, notes, history.
+
+``show_case`` loads the case in the background. Every change is a background
+write that passes the version on screen; if someone else saved first the view
+says so, reloads to show their change and keeps what the agent typed.
+``caseChanged`` fires after each successful save.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QPalette, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListView,
+    QScrollArea,
+    QStackedLayout,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from contactdesk.domain.errors import ConflictError, ContactDeskError, ValidationError
+from contactdesk.services.cases import CaseDetail
+
+from .case_format import (
+    CALL_LINK_LABELS,
+    DATETIME_SAMPLE,
+    is_overdue,
+    local_time,
+    phone_display,
+    status_label,
+)
+from .case_history_model import CaseHistoryModel
+from .case_panels import (
+    ERROR_COLOUR,
+    NotesPanel,
+    ReassignPanel,
+    StatusPanel,
+    error_label,
+    set_role,
+    show_error,
+)
+
+# How the fields the services name in a ValidationError are labelled on screen.
+_FIELD_NAMES = {"reason": "Reason", "routing_reason": "Reason for moving", "note": "Note",
+                "duplicate_of": "Duplicate of", "service": "Service", "visibility": "Visibility"}
+_FACTS = (("category", "Category"), ("service", "Service"), ("priority", "Priority"),
+          ("caller", "Caller"), ("phone", "Phone"), ("location", "Location"),
+          ("postcode", "Postcode"), ("received", "Received"), ("due", "Due"),
+          ("closed", "Closed"), ("duplicate", "Duplicate of"), ("description", "Description"))
+
+
+def _issue_text(field: str, message: str) -> str:
+    label = _FIELD_NAMES.get(field, field.replace("_", " ").capitalize())
+    return f"{label} {message}" if message.startswith("is ") else f"{label}: {message}"
+
+
+class CaseDetailView(QWidget):
+    caseChanged = Signal(str)  # reference, after a save succeeded
+    caseLoaded = Signal(str)  # reference, once its details are on screen
+
+    def __init__(self, workspace, runner, user, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("caseDetail")
+        self._workspace = workspace
+        self._runner = runner
+        self._user = user
+        self.detail: CaseDetail | None = None
+        self._reference: str | None = None
+        self._generation = 0
+        self._saving = False
+        self._service_names: dict[int, str] = {}
+        self._category_names: dict[int, str] = {}
+
+        self._placeholder = QLabel("No case open: find one in the case list and press Enter.", self)
+        self._placeholder.setObjectName("caseDetailPlaceholder")
+        self._placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._placeholder.setWordWrap(True)
+        body = QWidget(self)
+        self._build(body)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(body)
+        self._stack = QStackedLayout(self)
+        self._stack.addWidget(self._placeholder)
+        self._stack.addWidget(scroll)
+
+        self._runner.run(lambda: (workspace.services(), workspace.categories()),
+                         self._fill_catalogue, lambda exc: show_error(self.error, str(exc)))
+
+    # -- building ----------------------------------------------------------------
+    def _build(self, body: QWidget) -> None:
+        self.reference = QLabel(body)
+        self.reference.setObjectName("caseReference")
+        font = QFont(self.reference.font())
+        font.setPointSizeF(font.pointSizeF() * 1.8)
+        font.setBold(True)
+        self.reference.setFont(font)
+        self.reference.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                               | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.reference.setAccessibleName("Case reference")
+        self.reference.setProperty("role", "reference")
+        self.status_badge = QLabel(body)
+        self.status_badge.setObjectName("caseStatusBadge")
+        self.status_badge.setProperty("role", "heading")
+        self.status_badge.setAccessibleName("Status")
+        heading = QFont(self.status_badge.font())
+        heading.setPointSizeF(heading.pointSizeF() * 1.3)
+        heading.setBold(True)
+        self.status_badge.setFont(heading)
+        self.error = error_label(body, "detailError")
+
+        self.values: dict[str, QLabel] = {}
+        self._facts = QFormLayout()
+        for key, label in _FACTS:
+            value = QLabel(body)
+            value.setObjectName(f"{key}Value")
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setAccessibleName(label)
+            self.values[key] = value
+            self._facts.addRow(f"{label}:", value)
+
+        self.status_panel = StatusPanel(body)
+        self.reassign_panel = ReassignPanel(body)
+        self.notes_panel = NotesPanel(body)
+        self.status_panel.applyRequested.connect(self.apply_status_change)
+        self.reassign_panel.reassignRequested.connect(self.reassign)
+        self.notes_panel.addRequested.connect(self.add_note)
+
+        self.calls_model = QStandardItemModel(self)
+        self.calls = QListView(body)
+        self.calls.setObjectName("callsList")
+        self.calls.setAccessibleName("Calls about this case")
+        self.calls.setModel(self.calls_model)
+        self.calls.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.calls.setMaximumHeight(self.calls.fontMetrics().lineSpacing() * 4 + 12)
+        calls_box = QGroupBox("Calls about this case", body)
+        QVBoxLayout(calls_box).addWidget(self.calls)
+
+        self.history_model = CaseHistoryModel(self)
+        self.history = QTableView(body)
+        self.history.setObjectName("historyTable")
+        self.history.setAccessibleName("Case history")
+        self.history.setModel(self.history_model)
+        self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.history.setTabKeyNavigation(False)
+        self.history.setAlternatingRowColors(True)
+        self.history.setWordWrap(True)  # a long change (a new description) wraps, never cuts
+        self.history.verticalHeader().hide()
+        self.history.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        metrics = self.history.fontMetrics()
+        header = self.history.horizontalHeader()
+        header.resizeSection(0, metrics.horizontalAdvance(DATETIME_SAMPLE) + 24)
+        header.resizeSection(1, metrics.horizontalAdvance("Margaret Richardson") + 24)
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.history.setMinimumHeight(metrics.lineSpacing() * 9)
+        history_box = QGroupBox("History", body)
+        QVBoxLayout(history_box).addWidget(self.history)
+
+        header_row = QHBoxLayout()
+        header_row.addWidget(self.reference)
+        header_row.addWidget(self.status_badge)
+        header_row.addStretch(1)
+        # Left: the case and what was said about it; right: what to do with it, and what was done.
+        left, right = QVBoxLayout(), QVBoxLayout()
+        left.addLayout(self._facts)
+        left.addWidget(calls_box)
+        left.addWidget(self.notes_panel, 1)
+        right.addWidget(self.status_panel)
+        right.addWidget(self.reassign_panel)
+        right.addWidget(history_box, 1)
+        columns = QHBoxLayout()
+        columns.addLayout(left, 1)
+        columns.addLayout(right, 1)
+        layout = QVBoxLayout(body)
+        layout.addLayout(header_row)
+        layout.addWidget(self.error)
+        layout.addLayout(columns, 1)
+
+        status, reassign, notes = self.status_panel, self.reassign_panel, self.notes_panel
+        chain = (status.combo, status.reason, status.duplicate_of, status.button,
+                 reassign.service, reassign.reason, reassign.button,
+                 notes.text, notes.visibility, notes.button, notes.list, self.calls, self.history)
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+
+    # -- loading -----------------------------------------------------------------
+    def show_case(self, reference: str) -> None:
+        """Load and show ``reference``; a different case clears what was typed for the last one."""
+        reference = reference.strip().upper()
+        if reference != self._reference:
+            self._reference = reference
+            self.status_panel.clear_input()
+            self.reassign_panel.reason.clear()
+            self.notes_panel.text.clear()
+            for label in (self.error, self.status_panel.error, self.reassign_panel.error,
+                          self.notes_panel.error):
+                show_error(label, "")
+        self._load()
+
+    def reload(self) -> None:
+        if self._reference:
+            self._load()
+
+    @property
+    def current_reference(self) -> str | None:
+        return self._reference
+
+    def _load(self) -> None:
+        self._generation += 1
+        generation, reference, workspace = self._generation, self._reference, self._workspace
+        self._runner.run(lambda: workspace.case(reference),
+                         lambda detail: self._loaded(generation, detail),
+                         lambda exc: self._load_failed(generation, exc))
+
+    def _loaded(self, generation: int, detail: CaseDetail) -> None:
+        if generation != self._generation or detail.summary.reference != self._reference:
+            return  # another case was asked for since
+        self.detail = detail
+        self._render(detail)
+        self._stack.setCurrentIndex(1)
+        self.caseLoaded.emit(detail.summary.reference)
+
+    def _load_failed(self, generation: int, exc: Exception) -> None:
+        if generation != self._generation:
+            return
+        message = f"Could not open {self._reference}: {exc}"
+        self._placeholder.setText(message)
+        show_error(self.error, message)
+        self._stack.setCurrentIndex(1 if self.detail else 0)
+
+    def _fill_catalogue(self, loaded) -> None:
+        services, categories = loaded
+        self._service_names = {s.id: s.name for s in services}
+        self._category_names = {c.id: c.name for c in categories}
+        self.reassign_panel.set_services(services)
+        if self.detail is not None:
+            self._render(self.detail)
+
+    # -- showing -----------------------------------------------------------------
+    def _render(self, detail: CaseDetail) -> None:
+        case = detail.summary
+        self.reference.setText(case.reference)
+        self.status_badge.setText(status_label(case.status))
+        overdue = is_overdue(case.status, case.due_at)
+        texts = {
+            "category": case.category, "service": case.service,
+            "priority": detail.priority.capitalize(), "caller": detail.caller_name or "(not given)",
+            "phone": phone_display(detail.caller_phone) or "(not given)",
+            "location": case.location or "(none)", "postcode": case.postcode or "(none)",
+            "received": local_time(case.received_at),
+            "due": (local_time(case.due_at) or "(no target)") + (": overdue" if overdue else ""),
+            "closed": local_time(detail.closed_at), "duplicate": detail.duplicate_of or "",
+            "description": detail.description,
+        }
+        for key, text in texts.items():
+            self.values[key].setText(text)
+        self._facts.setRowVisible(self.values["closed"], detail.closed_at is not None)
+        self._facts.setRowVisible(self.values["duplicate"], bool(detail.duplicate_of))
+        set_role(self.values["due"], "error" if overdue else None)
+        due_font = self.values["due"].font()
+        due_font.setBold(overdue)
+        self.values["due"].setFont(due_font)
+        palette = self.palette()
+        if overdue:
+            palette.setColor(QPalette.ColorRole.WindowText, ERROR_COLOUR)
+        self.values["due"].setPalette(palette)
+        self.values["due"].setToolTip("Overdue: past its due time and still open" if overdue else "")
+        self.values["due"].setAccessibleName("Due, overdue" if overdue else "Due")
+
+        self.status_panel.set_case(detail)
+        self.reassign_panel.set_current(case.service)
+        self.notes_panel.set_notes(detail.notes)
+        self.calls_model.clear()
+        for _call_id, started_at, link in detail.calls:
+            self.calls_model.appendRow(QStandardItem(
+                f"{local_time(started_at)} · {CALL_LINK_LABELS.get(link, link)}"))
+        self.history_model.set_history(detail.history, service_names=self._service_names,
+                                       category_names=self._category_names,
+                                       duplicate_of=detail.duplicate_of)
+
+    # -- writing -----------------------------------------------------------------
+    def apply_status_change(self) -> None:
+        panel = self.status_panel
+        if self.detail is None or self._saving or panel.target is None:
+            return
+        case, target = self.detail.summary, panel.target
+        reason, original = panel.reason.text(), panel.duplicate_of.text()
+        user_id, workspace = self._user.id, self._workspace
+        self._write(lambda: workspace.change_status(case.reference, target, user_id,
+                                                    expected_version=case.version, reason=reason,
+                                                    duplicate_of=original),
+                    panel.error, panel.reason, panel.clear_input)
+
+    def reassign(self) -> None:
+        panel = self.reassign_panel
+        if self.detail is None or self._saving or panel.chosen is None:
+            return
+        case, service, reason = self.detail.summary, panel.chosen, panel.reason.text()
+        user_id, workspace = self._user.id, self._workspace
+        self._write(lambda: workspace.reassign(case.reference, service, reason, user_id,
+                                               expected_version=case.version),
+                    panel.error, panel.reason, panel.reason.clear)
+
+    def add_note(self) -> None:
+        panel = self.notes_panel
+        if self.detail is None or self._saving:
+            return
+        reference, body, visibility = self.detail.summary.reference, panel.body, panel.chosen_visibility
+        user_id, workspace = self._user.id, self._workspace
+        self._write(lambda: workspace.add_note(reference, body, user_id, visibility),
+                    panel.error, panel.text, panel.text.clear)
+
+    def _write(self, work, error: QLabel, field: QWidget, clear_typed) -> None:
+        reference = self.detail.summary.reference
+        self._saving = True
+        self._runner.run(work, lambda _result: self._saved(reference, error, clear_typed),
+                         lambda exc: self._save_failed(reference, exc, error, field),
+                         write=True)
+
+    def _saved(self, reference: str, error: QLabel, clear_typed) -> None:
+        self._saving = False
+        if reference == self._reference:
+            clear_typed()
+            show_error(self.error, "")
+            show_error(error, "")
+            self.reload()
+        self.caseChanged.emit(reference)
+
+    def _save_failed(self, reference: str, exc: Exception, error: QLabel, field: QWidget) -> None:
+        self._saving = False
+        if reference != self._reference:
+            return
+        if isinstance(exc, ConflictError):
+            show_error(self.error, f"Someone else changed {reference} while you were working "
+                       "on it. Their change is shown now and what you typed is kept: check it "
+                       "and try again.")
+            self.reload()
+        elif isinstance(exc, ContactDeskError):  # ValidationError, TransitionError, NotFoundError
+            if isinstance(exc, ValidationError):
+                message = "; ".join(_issue_text(i.field, i.message) for i in exc.issues)
+                if any(i.field == "duplicate_of" for i in exc.issues):
+                    field = self.status_panel.duplicate_of
+            else:
+                message = str(exc)
+            show_error(error, message)
+            field.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            show_error(self.error, f"Could not save {reference}: {exc}. What you typed is kept.")
