@@ -1,0 +1,295 @@
+"""The call form, driven the way an agent drives it: from the keyboard only."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel, QTableView
+
+from contactdesk.demo import GAZETTEER_CSV
+from contactdesk.domain.errors import ContactDeskError
+from contactdesk.persistence.engine import create_database_engine
+from contactdesk.services.callers import CallerHistory
+from contactdesk.services.calls import CallInput
+from contactdesk.services.gazetteer import import_gazetteer
+from tests.ui.call_form_helpers import (
+    INPUTS,
+    Keyboard,
+    field,
+    fill_a_report,
+    focused,
+    open_form,
+    text_of,
+)
+
+REFERENCE = re.compile(r"SP-\d{4}-\d{6}")
+
+
+@pytest.fixture
+def form(qtbot, workspace, runner, agent):
+    return open_form(qtbot, workspace, runner, agent)
+
+
+@pytest.fixture
+def keys(qtbot, form):
+    return Keyboard(qtbot, form)
+
+
+@pytest.fixture
+def gazetteer(ui_db_url):
+    engine = create_database_engine(ui_db_url)
+    try:
+        import_gazetteer(engine, GAZETTEER_CSV)
+    finally:
+        engine.dispose()
+
+
+def test_a_new_callers_fly_tipping_report_is_logged_from_the_keyboard(qtbot, form, keys, workspace):
+    assert focused() == "callerPhone"
+    assert field(form, "callTimer").text() == "00:00"
+    keys.type("0113 496 0012")
+    keys.press(Qt.Key.Key_Tab)
+    keys.type("Sam Patel")
+    keys.press(Qt.Key.Key_Tab)
+    keys.type("12 Main Street")
+    keys.press(Qt.Key.Key_Tab)
+    keys.type("s60 2th")
+    keys.press(Qt.Key.Key_Tab)
+    assert text_of(form, "postcode") == "S60 2TH"  # normalised on leaving the field
+    keys.type("fly")
+    keys.press(Qt.Key.Key_Return)
+    assert text_of(form, "category") == "Fly tipping"
+    assert text_of(form, "service") == "Streetpride"
+    assert "What has been dumped" in field(form, "promptsList").text()
+    keys.press(Qt.Key.Key_Tab)
+    keys.press(Qt.Key.Key_Tab)
+    assert focused() == "description"
+    keys.type("Mattress and bin bags on the pavement")
+    key = form.idempotency_key
+    with qtbot.waitSignal(form.callSaved) as saved:
+        keys.save()
+
+    reference = field(form, "referenceLabel").text()
+    assert REFERENCE.fullmatch(reference)
+    assert saved.args[0].reference == reference and saved.args[0].created_case
+    assert QApplication.clipboard().text() == reference
+    case = workspace.case(reference)
+    assert case.summary.category == "Fly tipping"
+    assert case.caller_phone == "+441134960012"
+    assert case.caller_name == "Sam Patel"
+    assert case.summary.postcode == "S60 2TH"
+    # Ready for the next call, the reference still on show.
+    assert all(text_of(form, name) == "" for name in INPUTS if name != "outcome")
+    assert focused() == "callerPhone"
+    assert form.idempotency_key != key
+    print(f"\nkeystrokes for a new caller's fly tipping report: {keys.count}")
+
+
+def test_a_known_caller_is_recognised_by_phone(qtbot, form, keys, workspace, agent, qtmodeltester):
+    first = workspace.log_call(CallInput(
+        caller_phone="01709 823456", caller_name="Ann Jones", address="14 Wellgate",
+        postcode="S60 2JS", category="Graffiti", description="Tag on the bus shelter"), agent.id)
+    with qtbot.waitSignal(form.historyChanged, check_params_cb=lambda h: h is not None) as seen:
+        keys.type("01709823456")  # the look-up starts after a short pause in typing
+    history = seen.args[0]
+    assert isinstance(history, CallerHistory)
+    assert text_of(form, "callerName") == "Ann Jones"
+    assert text_of(form, "address") == "14 Wellgate"
+    assert text_of(form, "postcode") == "S60 2JS"
+    panel = form.history_panel
+    assert panel.objectName() == "callerHistory"
+    open_cases = panel.findChild(QTableView, "openCases").model()
+    contacts = panel.findChild(QTableView, "recentContacts").model()
+    assert open_cases.rowCount() == 1
+    assert open_cases.index(0, 0).data() == first.reference
+    assert contacts.rowCount() == 1
+    assert contacts.index(0, 1).data() == "Graffiti"
+    assert contacts.index(0, 2).data() == first.reference
+    assert "Ann Jones" in panel.findChild(QLabel, "callerSummary").text()
+    qtmodeltester.check(open_cases)
+    qtmodeltester.check(contacts)
+    # Return on an open case asks for it to be opened.
+    qtbot.addWidget(panel)
+    panel.show()
+    view = panel.findChild(QTableView, "openCases")
+    view.setFocus()
+    view.setCurrentIndex(open_cases.index(0, 0))
+    with qtbot.waitSignal(panel.caseActivated) as opened:
+        qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert opened.args == [first.reference]
+    form.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is form)
+    field(form, "callerPhone").setFocus()
+    # Typing on to a different number drops the old caller's history.
+    keys.press(Qt.Key.Key_Backspace)
+    keys.press(Qt.Key.Key_Tab)
+    assert panel.history is None and open_cases.rowCount() == 0
+
+
+def test_an_open_case_at_the_same_place_is_offered_and_the_caller_added_to_it(
+        qtbot, gazetteer, form, keys, workspace, agent):
+    existing = workspace.log_call(CallInput(
+        caller_phone="01709 823456", caller_name="Ann Jones", address="2 Wellgate",
+        uprn=100050004635, category="Fly tipping", description="Sofa dumped by the bins"), agent.id)
+    keys.type("0113 496 0456")
+    keys.press(Qt.Key.Key_Tab)
+    keys.type("Bob Smith")
+    keys.press(Qt.Key.Key_Tab)
+    keys.type("2 wellgate")
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)  # gazetteer matches
+    keys.press(Qt.Key.Key_Down)
+    keys.press(Qt.Key.Key_Return)
+    assert text_of(form, "address") == "2 Wellgate"
+    assert text_of(form, "postcode") == "S60 2JS"
+    keys.press(Qt.Key.Key_Tab)
+    keys.press(Qt.Key.Key_Tab)
+    keys.type("fly")
+    keys.press(Qt.Key.Key_Tab)
+    keys.press(Qt.Key.Key_Tab)
+    keys.type("Now a fridge as well")
+    box = field(form, "duplicatesBox")
+    qtbot.waitUntil(lambda: box.isVisible())  # offered while the agent types
+    assert focused() == "description"
+    accept = field(form, "addToDuplicate")
+    assert existing.reference in accept.text()
+    assert existing.reference in field(form, "duplicateDetails").text()
+    keys.press(Qt.Key.Key_Tab)
+    assert focused() == "addToDuplicate"
+    keys.press(Qt.Key.Key_Space)
+    assert accept.isChecked()
+    with qtbot.waitSignal(form.callSaved) as saved:
+        keys.save()
+
+    assert saved.args[0].reference == existing.reference and not saved.args[0].created_case
+    assert field(form, "referenceLabel").text() == existing.reference
+    assert len(workspace.case(existing.reference).calls) == 2
+    assert workspace.overview().cases == 1
+    assert not box.isVisible()
+
+
+def test_an_impossible_phone_number_is_refused_and_the_form_kept(qtbot, form, keys, workspace):
+    keys.type("12345")
+    error = field(form, "callerPhoneError")
+    qtbot.waitUntil(lambda: error.isVisible())  # checked while typing, after a pause
+    assert "area code" in error.text()
+    keys.press(Qt.Key.Key_Tab)
+    keys.type("Al Green")
+    keys.press(Qt.Key.Key_Tab)
+    keys.type("Wellgate")
+    for _ in range(2):
+        keys.press(Qt.Key.Key_Tab)
+    keys.type("fly")
+    for _ in range(2):
+        keys.press(Qt.Key.Key_Tab)
+    keys.type("Tyres")
+    with qtbot.assertNotEmitted(form.callSaved):
+        keys.save()
+
+    phone = field(form, "callerPhone")
+    assert phone.property("invalid") is True
+    assert "area code" in error.text() and error.isVisible()
+    assert focused() == "callerPhone"
+    assert (text_of(form, "callerPhone"), text_of(form, "callerName"), text_of(form, "category"),
+            text_of(form, "description")) == ("12345", "Al Green", "Fly tipping", "Tyres")
+    assert workspace.overview().calls == 0
+    # Correcting the number clears the mark, and the save goes through.
+    phone.selectAll()
+    keys.type("01709 823456")
+    assert phone.property("invalid") is False and not error.isVisible()
+    with qtbot.waitSignal(form.callSaved):
+        keys.save()
+    assert workspace.overview().cases == 1
+
+
+def test_a_failed_save_keeps_the_form_and_a_retry_uses_the_same_key(qtbot, form, keys, workspace,
+                                                                     monkeypatch):
+    keys_sent = []
+    real_log_call = workspace.log_call
+
+    def database_down(data, agent_id):
+        keys_sent.append(data.idempotency_key)
+        raise ContactDeskError("database unavailable")
+
+    def database_back(data, agent_id):
+        keys_sent.append(data.idempotency_key)
+        return real_log_call(data, agent_id)
+
+    fill_a_report(keys)
+    keys.press(Qt.Key.Key_Tab)
+    keys.type("Builder's rubble")
+    monkeypatch.setattr(workspace, "log_call", database_down)
+    with qtbot.assertNotEmitted(form.callSaved):
+        keys.save()
+    error = field(form, "saveError")
+    assert error.isVisible() and "database unavailable" in error.text()
+    assert [text_of(form, n) for n in ("callerPhone", "callerName", "address", "category",
+                                       "description")] == [
+        "0113 496 0012", "Sam Patel", "Moorgate Road", "Fly tipping", "Builder's rubble"]
+
+    monkeypatch.setattr(workspace, "log_call", database_back)
+    with qtbot.waitSignal(form.callSaved):  # Ctrl+Enter on the keypad this time
+        keys.press(Qt.Key.Key_Enter, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.KeypadModifier)
+    assert len(keys_sent) == 2 and keys_sent[0] == keys_sent[1]
+    assert not error.isVisible()
+    assert form.idempotency_key != keys_sent[0]  # the next call is a new attempt
+
+
+def test_routing_away_from_the_default_service_needs_a_reason(qtbot, form, keys, workspace):
+    fill_a_report(keys)
+    assert focused() == "service" and text_of(form, "service") == "Streetpride"
+    reason = field(form, "routingReason")
+    assert not reason.isVisible()
+    keys.type("Pa")  # keyboard search in the list: Parking Services
+    assert text_of(form, "service") == "Parking Services"
+    assert reason.isVisible()
+    keys.press(Qt.Key.Key_Tab)
+    assert focused() == "routingReason"
+    keys.press(Qt.Key.Key_Tab)
+    keys.type("Van dumping in a residents' car park")
+    with qtbot.assertNotEmitted(form.callSaved):
+        keys.save()
+    assert reason.property("invalid") is True
+    assert "Parking Services" in field(form, "routingReasonError").text()
+    assert focused() == "routingReason"
+    assert workspace.overview().cases == 0
+
+    keys.type("Car park is managed by Parking")
+    with qtbot.waitSignal(form.callSaved) as saved:
+        keys.save()
+    case = workspace.case(saved.args[0].reference)
+    assert case.summary.service == "Parking Services"
+    # Back to the default service, no reason is asked for.
+    fill_a_report(keys)
+    keys.press(Qt.Key.Key_Up)
+    keys.press(Qt.Key.Key_Up)
+    assert text_of(form, "service") == "Parking Services" and reason.isVisible()
+    keys.press(Qt.Key.Key_Down)
+    keys.press(Qt.Key.Key_Down)
+    assert text_of(form, "service") == "Streetpride" and not reason.isVisible()
+
+
+def test_tab_walks_the_fields_in_order(form, keys):
+    order = [focused()]
+    for _ in range(len(INPUTS)):
+        keys.press(Qt.Key.Key_Tab)
+        order.append(focused())
+    assert order == [*INPUTS, "saveCallButton"]
+
+
+def test_every_input_has_a_labelled_buddy_and_an_accessible_name(form):
+    buddies = {label.buddy(): label for label in form.findChildren(QLabel) if label.buddy()}
+    for name in (*INPUTS, "routingReason", "duplicateChoice"):
+        widget = field(form, name)
+        assert widget in buddies, f"{name} has no label"
+        assert re.search(r"&\w", buddies[widget].text()), f"{name}'s label has no mnemonic"
+        assert widget.accessibleName(), f"{name} has no accessible name"
+    for name in ("saveCallButton", "addToDuplicate"):
+        assert "&" in field(form, name).text() and field(form, name).accessibleName()
+    description = field(form, "description")
+    assert description.tabChangesFocus()
+    reference = field(form, "referenceLabel")
+    flags = reference.textInteractionFlags()
+    assert flags & Qt.TextInteractionFlag.TextSelectableByKeyboard
+    assert flags & Qt.TextInteractionFlag.TextSelectableByMouse

@@ -1,0 +1,387 @@
+"""The call form: everything an agent records while the caller is on the line.
+
+Keyboard first: phone, name, address, postcode, category, service, description,
+outcome, then Ctrl+Enter saves from anywhere in the form. The caller's history,
+address matches, possible duplicates and the category's prompts arrive from
+background look-ups while the agent types; the save runs on the write thread.
+The rules (what a valid phone or postcode is, what a case needs) live in
+contactdesk: the form runs the same ``check_call`` for instant feedback and
+shows whatever the service refuses next to the field at fault.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import QWidget
+from shiboken6 import isValid
+
+from contactdesk.domain.errors import FieldIssue, ValidationError
+from contactdesk.domain.validation import Findings, check_postcode, parse_phone
+from contactdesk.services.callers import CallerHistory
+from contactdesk.services.calls import CallInput, CallSaved, check_call
+from contactdesk.services.catalogue import CategoryInfo, ServiceInfo
+from contactdesk.services.gazetteer import AddressMatch
+
+from .call_form_layout import FIELD_LABELS, FIELD_WIDGETS, CallFormLayout
+from .caller_panel import CallerHistoryPanel
+from .completers import AddressCompleter
+from .field_messages import FORM_STYLE
+
+log = logging.getLogger(__name__)
+
+
+def _sentence(label: str, message: str) -> str:
+    """'is required' -> 'Description is required'; full sentences are kept as they are."""
+    if message.split(" ", 1)[0] in ("is", "has", "must", "cannot", "needs"):
+        return f"{label} {message}"
+    return message[:1].upper() + message[1:]
+
+
+class CallForm(QWidget):
+    """Logs one call after another. Call ``start_call()`` when a call is answered."""
+
+    callSaved = Signal(object)  # CallSaved of the call just logged
+    historyChanged = Signal(object)  # CallerHistory of the caller on the line, or None
+
+    PHONE_DEBOUNCE_MS = 250
+    DUPLICATE_DEBOUNCE_MS = 100
+
+    def __init__(self, workspace, runner, user, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("callForm")
+        self.setStyleSheet(FORM_STYLE)
+        self._workspace = workspace
+        self._runner = runner
+        self._user = user
+        self._categories: dict[str, CategoryInfo] = {}
+        self._services: dict[str, ServiceInfo] = {}
+        self._generation = 0  # bumped when the form is cleared: late answers are dropped
+        self._answered_at: datetime | None = None
+        self._idempotency_key = str(uuid.uuid4())
+        self._saving = False
+        self._uprn: int | None = None
+        self._usrn: int | None = None
+        self._looked_up: str | None = None  # E.164 whose history is shown
+        self._duplicate_key: tuple | None = None
+
+        self.ui = ui = CallFormLayout(self)
+        self.history_panel = CallerHistoryPanel()
+        self.historyChanged.connect(self.history_panel.show_history)
+        self._address_completer = AddressCompleter(
+            ui.address, lambda text, limit: self._workspace.search_addresses(text, limit),
+            runner, self)
+
+        self._clock = QElapsedTimer()
+        self._tick = QTimer(self)
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self._show_elapsed)
+        self._phone_timer = self._single_shot(self.PHONE_DEBOUNCE_MS, self._check_phone)
+        self._duplicate_timer = self._single_shot(self.DUPLICATE_DEBOUNCE_MS, self._check_duplicates)
+
+        ui.phone.textEdited.connect(self._phone_edited)
+        ui.phone.editingFinished.connect(self._check_phone)
+        self._address_completer.matchChosen.connect(self._address_chosen)
+        self._address_completer.matchCleared.connect(self._address_typed)
+        ui.postcode.editingFinished.connect(self._postcode_left)
+        ui.category.valueChanged.connect(self._category_chosen)
+        ui.service.currentIndexChanged.connect(self._update_routing)
+        ui.duplicates.choiceChanged.connect(lambda _ref: ui.messages["addToDuplicate"].clear())
+        ui.save_button.clicked.connect(self.save)
+        for name, messages in ui.messages.items():
+            ui.clear_on_edit(name, messages.clear_error)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.save)
+        self._load_catalogue()
+
+    # -- the call ------------------------------------------------------------------
+    def start_call(self) -> None:
+        """A call was answered: time it from now and start from a clean form."""
+        self._answered_at = datetime.now(UTC)
+        self._clock.start()
+        self._tick.start()
+        self._show_elapsed()
+        self._idempotency_key = str(uuid.uuid4())
+        self.clear()
+        self.ui.phone.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def clear(self) -> None:
+        """Empty every field for the next call; the last reference stays on show."""
+        self._generation += 1
+        ui = self.ui
+        for edit in (ui.phone, ui.name, ui.address, ui.postcode, ui.routing_reason):
+            edit.clear()
+        ui.description.clear()
+        ui.category.choose(None)
+        ui.service.setCurrentIndex(-1)
+        ui.outcome.setCurrentIndex(0)
+        ui.duplicates.set_cases([])
+        ui.show_prompts(())
+        self._address_completer.clear()
+        self._uprn = self._usrn = None
+        self._duplicate_key = None
+        for messages in ui.messages.values():
+            messages.clear()
+        ui.set_save_error("")
+        ui.set_notice("")
+        self._update_routing()
+        self._phone_timer.stop()
+        self._duplicate_timer.stop()  # after the fields: clearing them asked for a check
+        if self._looked_up is not None or self.history_panel.history is not None:
+            self._looked_up = None
+            self.historyChanged.emit(None)
+
+    @property
+    def idempotency_key(self) -> str:
+        """The key of the next save: the same until a save of this call succeeds."""
+        return self._idempotency_key
+
+    def call_input(self) -> CallInput:
+        ui = self.ui
+        category = ui.category.value()
+        service = ui.service.currentData()
+        return CallInput(
+            idempotency_key=self._idempotency_key,
+            outcome=ui.outcome.currentData(),
+            caller_phone=ui.phone.text(),
+            caller_name=ui.name.text(),
+            address=ui.address.text(),
+            postcode=ui.postcode.text(),
+            uprn=self._uprn,
+            usrn=self._usrn,
+            category=category or ui.category.text(),
+            service=service or "",
+            routing_reason=ui.routing_reason.text() if ui.routing_reason.isVisibleTo(self) else "",
+            description=ui.description.toPlainText(),
+            add_to_case=ui.duplicates.chosen(),
+            started_at=self._answered_at,
+            answered_at=self._answered_at,
+            wait_seconds=None,
+        )
+
+    def save(self) -> None:
+        """Check the form, then log the call in the background (Ctrl+Enter)."""
+        if self._saving:
+            return
+        ui = self.ui
+        ui.category.resolve_text()
+        self._phone_timer.stop()
+        data = self.call_input()
+        findings = Findings()
+        check_call(data, findings)
+        for messages in ui.messages.values():
+            messages.clear()
+        ui.set_save_error("")
+        self._show_warnings(findings.warnings)
+        if findings.errors:
+            self._show_errors(findings.errors)
+            return
+        self._saving = True
+        ui.save_button.setText("Saving…")
+        agent_id = self._user.id if self._user is not None else None
+        generation = self._generation
+        self._runner.run(lambda: self._workspace.log_call(data, agent_id),
+                         lambda saved: self._saved(generation, saved),
+                         lambda exc: self._save_failed(generation, exc), write=True)
+
+    def _saved(self, generation: int, saved: CallSaved) -> None:
+        if not isValid(self):
+            return
+        self._saving = False
+        self.ui.save_button.setText(self.ui.SAVE_TEXT)
+        if saved.reference:
+            QGuiApplication.clipboard().setText(saved.reference)
+        self.ui.show_saved(saved)
+        self.callSaved.emit(saved)
+        if generation == self._generation:  # else a new call was started while this one saved
+            self.start_call()
+
+    def _save_failed(self, generation: int, exc: Exception) -> None:
+        if not isValid(self):
+            return
+        self._saving = False
+        self.ui.save_button.setText(self.ui.SAVE_TEXT)
+        detail = (str(exc) or type(exc).__name__).splitlines()[0][:300]
+        if generation != self._generation:
+            self.ui.set_save_error(f"The previous call was not saved: {detail}")
+        elif isinstance(exc, ValidationError):
+            self._show_errors(exc.issues)
+        else:
+            log.error("saving a call failed: %s", getattr(exc, "worker_traceback", exc))
+            self.ui.set_save_error(f"Not saved: {detail}. Everything you typed is kept: "
+                                   "press Ctrl+Enter to try again.")
+
+    def _show_errors(self, issues: list[FieldIssue]) -> None:
+        ui = self.ui
+        by_widget: dict[str, list[str]] = {}
+        others = []
+        for issue in issues:
+            name = FIELD_WIDGETS.get(issue.field)
+            if name in ui.messages and ui.messages[name].field.isVisibleTo(self):
+                by_widget.setdefault(name, []).append(_sentence(FIELD_LABELS[name], issue.message))
+            else:
+                others.append(str(issue))
+        for name, texts in by_widget.items():
+            ui.messages[name].show_error(" ".join(texts))
+        summary = "Not saved: correct the marked fields."
+        ui.set_save_error(f"{summary} {'; '.join(others)}" if others else summary)
+        first = next((w for w in ui.tab_order() if w.objectName() in by_widget), None)
+        if first is not None:
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _show_warnings(self, issues: list[FieldIssue] | tuple[FieldIssue, ...]) -> None:
+        for issue in issues:
+            name = FIELD_WIDGETS.get(issue.field)
+            if name in self.ui.messages:
+                self.ui.messages[name].show_warning(_sentence(FIELD_LABELS[name], issue.message))
+
+    # -- look-ups while the agent types -------------------------------------------------
+    def _load_catalogue(self) -> None:
+        self._runner.run(self._workspace.categories, self._categories_loaded,
+                         lambda exc: self._lookup_failed("load the categories", exc))
+        self._runner.run(self._workspace.services, self._services_loaded,
+                         lambda exc: self._lookup_failed("load the services", exc))
+
+    def _categories_loaded(self, categories: list[CategoryInfo]) -> None:
+        if isValid(self):
+            self._categories = {c.code: c for c in categories if c.active}
+            self.ui.category.set_choices([(c.name, c.code) for c in self._categories.values()])
+
+    def _services_loaded(self, services: list[ServiceInfo]) -> None:
+        if isValid(self):
+            self._services = {s.code: s for s in services}
+            self.ui.set_services(services)
+            self._category_chosen(self.ui.category.value())
+
+    def _lookup_failed(self, what: str, exc: Exception) -> None:
+        if isValid(self):
+            self.ui.set_notice(f"Could not {what}: {str(exc).splitlines()[0] if str(exc) else exc!r}")
+
+    def _phone_edited(self, _text: str) -> None:
+        self.ui.messages["callerPhone"].clear()
+        self._phone_timer.start()
+
+    def _check_phone(self) -> None:
+        self._phone_timer.stop()
+        findings = Findings()
+        phone = parse_phone(self.ui.phone.text(), findings, "caller_phone")
+        messages = self.ui.messages["callerPhone"]
+        messages.clear()
+        if findings.errors:
+            messages.show_error(" ".join(i.message for i in findings.errors))
+        self._show_warnings(findings.warnings)
+        e164 = phone.e164 if phone is not None and not findings.errors else None
+        if e164 == self._looked_up:
+            return
+        self._looked_up = e164
+        if e164 is None:
+            self.historyChanged.emit(None)
+            return
+        generation = self._generation
+        self._runner.run(lambda: self._workspace.caller_history(e164),
+                         lambda history: self._history_arrived(generation, e164, history),
+                         lambda exc: self._lookup_failed("look up the caller", exc))
+
+    def _history_arrived(self, generation: int, e164: str, history: CallerHistory | None) -> None:
+        if not isValid(self) or generation != self._generation or e164 != self._looked_up:
+            return
+        self.historyChanged.emit(history)
+        if history is None:
+            return
+        ui, caller = self.ui, history.caller
+        for edit, known in ((ui.name, caller.name), (ui.address, caller.address),
+                            (ui.postcode, caller.postcode)):
+            if known and not edit.text().strip():
+                edit.setText(known)
+        self._duplicate_timer.start()
+
+    def _address_chosen(self, match: AddressMatch) -> None:
+        self._uprn, self._usrn = match.uprn, match.usrn
+        self.ui.postcode.setText(match.postcode)
+        self.ui.messages["postcode"].clear()
+        self._duplicate_timer.start()
+
+    def _address_typed(self) -> None:
+        if self._uprn is not None or self._usrn is not None:
+            self._uprn = self._usrn = None
+            self._duplicate_timer.start()
+
+    def _postcode_left(self) -> None:
+        findings = Findings()
+        postcode = check_postcode(self.ui.postcode.text(), findings)
+        messages = self.ui.messages["postcode"]
+        if findings.errors:
+            messages.show_error(" ".join(i.message for i in findings.errors))
+            return
+        if postcode is None:
+            return
+        if postcode != self.ui.postcode.text():
+            self.ui.postcode.setText(postcode)
+        self._duplicate_timer.start()
+        generation = self._generation
+        self._runner.run(lambda: self._workspace.search_addresses(postcode, 1),
+                         lambda found: self._postcode_known(generation, postcode, found))
+
+    def _postcode_known(self, generation: int, postcode: str, found: list[AddressMatch]) -> None:
+        if not isValid(self) or generation != self._generation or self.ui.postcode.text() != postcode:
+            return
+        findings = Findings()
+        check_postcode(postcode, findings, known=any(m.postcode == postcode for m in found))
+        self.ui.messages["postcode"].clear()
+        self._show_warnings(findings.warnings)
+
+    def _category_chosen(self, code: str | None) -> None:
+        category = self._categories.get(code) if code else None
+        ui = self.ui
+        ui.show_prompts(category.prompts if category else ())
+        if category is not None:
+            default = next((s.code for s in self._services.values() if s.id == category.service_id), None)
+            ui.service.setCurrentIndex(ui.service.findData(default) if default else -1)
+        self._update_routing()
+        self._duplicate_timer.start()
+
+    def _update_routing(self) -> None:
+        category = self._categories.get(self.ui.category.value() or "")
+        service = self._services.get(self.ui.service.currentData() or "")
+        self.ui.show_routing_reason(
+            category is not None and service is not None and service.id != category.service_id)
+
+    def _check_duplicates(self) -> None:
+        code = self.ui.category.value()
+        postcode = check_postcode(self.ui.postcode.text(), Findings())
+        uprn, usrn = self._uprn, self._usrn
+        if uprn is not None or usrn is not None:
+            postcode = None  # the gazetteer place is the better match
+        key = (code, uprn, usrn, postcode)
+        if key == self._duplicate_key:
+            return
+        self._duplicate_key = key
+        if code is None or (uprn is None and usrn is None and not postcode):
+            self.ui.duplicates.set_cases([])
+            return
+        self._runner.run(
+            lambda: self._workspace.find_duplicates(code, usrn=usrn, uprn=uprn, postcode=postcode),
+            lambda cases: self._duplicates_found(key, cases),
+            lambda exc: self._lookup_failed("check for cases already reported", exc))
+
+    def _duplicates_found(self, key: tuple, cases: list) -> None:
+        if isValid(self) and key == self._duplicate_key:
+            self.ui.duplicates.set_cases(cases)
+
+    # -- odds and ends ---------------------------------------------------------------------
+    def _single_shot(self, msecs: int, slot) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(msecs)
+        timer.timeout.connect(slot)
+        return timer
+
+    def _show_elapsed(self) -> None:
+        seconds = self._clock.elapsed() // 1000 if self._clock.isValid() else 0
+        self.ui.call_timer.setText(f"{seconds // 60:02d}:{seconds % 60:02d}")

@@ -1,0 +1,163 @@
+"""Who is calling: the caller's open cases and previous contacts, beside the call form."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from contactdesk.domain.validation import Findings, parse_phone
+from contactdesk.services.callers import CallerHistory
+
+OUTCOME_LABELS = {
+    "case_created": "Case created",
+    "information_given": "Information given",
+    "resolved_first_contact": "Resolved at first contact",
+    "transferred": "Transferred",
+}
+
+REFERENCE_ROLE = Qt.ItemDataRole.UserRole + 1
+
+_Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()  # the invisible root of a flat table
+
+
+def humanise(code: str) -> str:
+    return code.replace("_", " ").capitalize()
+
+
+def local_time(moment: datetime | None) -> str:
+    """Short local date and time: the year only when it is not this year."""
+    if moment is None:
+        return ""
+    local = moment.astimezone()
+    this_year = local.year == datetime.now(local.tzinfo).year
+    return local.strftime("%a %d %b %H:%M" if this_year else "%d %b %Y %H:%M")
+
+
+class TextTableModel(QAbstractTableModel):
+    """A read-only table of text with a case reference (or None) behind each row."""
+
+    def __init__(self, headers: Sequence[str], parent=None):
+        super().__init__(parent)
+        self._headers = tuple(headers)
+        self._rows: list[tuple[str, ...]] = []
+        self._references: list[str | None] = []
+
+    def set_rows(self, rows: Sequence[tuple[str, ...]], references: Sequence[str | None]) -> None:
+        self.beginResetModel()
+        self._rows = [tuple(row) for row in rows]
+        self._references = list(references)
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._headers)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self._rows[index.row()][index.column()]
+        if role == REFERENCE_ROLE:
+            return self._references[index.row()]
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole):
+        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
+                and 0 <= section < len(self._headers)):
+            return self._headers[section]
+        return None
+
+
+def _table(name: str, accessible: str, model: TextTableModel, parent: QWidget) -> QTableView:
+    view = QTableView(parent)
+    view.setObjectName(name)
+    view.setAccessibleName(accessible)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setTabKeyNavigation(False)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().hide()
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # the text that can give way
+    return view
+
+
+class CallerHistoryPanel(QWidget):
+    """Shows a CallerHistory (or that there is none); Return on a row opens its case."""
+
+    caseActivated = Signal(str)  # reference of a case the agent opened from the panel
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("callerHistory")
+        self.setAccessibleName("Caller history")
+        self.history: CallerHistory | None = None
+        self.summary = QLabel(self)
+        self.summary.setObjectName("callerSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.open_cases = TextTableModel(("Case", "Category", "Status"), self)
+        self.contacts = TextTableModel(("When", "About", "Result"), self)
+        self.open_view = _table("openCases", "Open cases of this caller", self.open_cases, self)
+        self.contacts_view = _table("recentContacts", "Previous contacts of this caller",
+                                    self.contacts, self)
+        layout = QVBoxLayout(self)
+        heading = QLabel("<b>Caller history</b>", self)
+        layout.addWidget(heading)
+        layout.addWidget(self.summary)
+        for text, view in (("T&heir open cases", self.open_view),
+                           ("Previo&us contacts", self.contacts_view)):
+            label = QLabel(text, self)
+            label.setBuddy(view)
+            layout.addWidget(label)
+            layout.addWidget(view, 1)
+        for view in (self.open_view, self.contacts_view):
+            view.activated.connect(self._row_activated)
+        self.show_history(None)
+
+    def show_history(self, history: CallerHistory | None) -> None:
+        self.history = history
+        if history is None:
+            self.summary.setText("No previous contacts to show.")
+            self.open_cases.set_rows([], [])
+            self.contacts.set_rows([], [])
+            return
+        caller = history.caller
+        phone = parse_phone(caller.phone_e164 or "", Findings()) if caller.phone_e164 else None
+        where = " ".join(part for part in (caller.address, caller.postcode) if part)
+        self.summary.setText("\n".join(part for part in (
+            caller.name or "Name not known", phone.national if phone else "", where,
+            f"{len(history.open_cases)} open case(s), {len(history.recent_calls)} recent contact(s)",
+        ) if part))
+        self.open_cases.set_rows([(ref, category, humanise(status))
+                                  for ref, category, status in history.open_cases],
+                                 [ref for ref, _, _ in history.open_cases])
+        self.contacts.set_rows(
+            [(local_time(c.started_at), c.category or "",
+              c.reference or OUTCOME_LABELS.get(c.outcome, c.outcome)) for c in history.recent_calls],
+            [c.reference for c in history.recent_calls])
+
+    def _row_activated(self, index: QModelIndex) -> None:
+        reference = index.data(REFERENCE_ROLE)
+        if reference:
+            self.caseActivated.emit(reference)
