@@ -33,3 +33,15 @@ def agent(workspace):
 def runner(qtbot):
     """Runs work inline so widget tests are deterministic; tests/ui/test_tasks.py covers threads."""
     return TaskRunner(synchronous=True)
+
+
+@pytest.fixture(autouse=True)
+def _garbage_collected_on_the_gui_thread():
+    """As in the app (ui/gc_guard.py): no automatic collection while workers may run."""
+    import gc
+
+    gc.collect()
+    gc.disable()
+    yield
+    gc.enable()
+    gc.collect()
