@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 LOCK_ARGS ?=
 export UV_NATIVE_TLS ?= 1
 
-.PHONY: help setup setup-test run test lint lock clean distclean
+.PHONY: help setup setup-test run test lint lock bench clean distclean
 
 help:
 	@echo "make setup      install system libraries and the app into .venv"
@@ -17,6 +17,7 @@ help:
 	@echo "                  pass pytest options with PYTEST_ARGS='-k name -x'"
 	@echo "make lint       ruff check"
 	@echo "make lock       regenerate requirements/lock*.txt (LOCK_ARGS=--upgrade to bump versions)"
+	@echo "make bench      time the case list at BENCH_CASES cases (default 1000000) on SQLite"
 	@echo "make clean      remove caches and build output;  make distclean also removes .venv"
 
 setup:
@@ -48,6 +49,12 @@ lock:
 		--custom-compile-command "make lock" $(LOCK_ARGS) -o requirements/lock.txt
 	$(VENV)/bin/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 \
 		--custom-compile-command "make lock" $(LOCK_ARGS) -o requirements/lock-test.txt
+
+# The generated database is kept in benchmarks/data/ and reused while its recipe holds.
+BENCH_CASES ?= 1000000
+bench: setup
+	$(PY) benchmarks/generate_cases.py --cases $(BENCH_CASES)
+	$(PY) benchmarks/bench_case_list.py --cases $(BENCH_CASES)
 
 clean:
 	rm -rf build dist .pytest_cache .ruff_cache .hypothesis .coverage htmlcov

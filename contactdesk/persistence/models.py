@@ -36,6 +36,8 @@ CALL_OUTCOMES = ("resolved_first_contact", "case_created", "transferred", "infor
 PRIORITIES = ("low", "normal", "high", "urgent")
 TARGET_UNITS = ("working_hours", "working_days")
 NOTE_VISIBILITY = ("internal", "caller")
+# Longer words are cut to this length in the search word tables (and so are searches).
+SEARCH_WORD_LENGTH = 40
 
 
 class User(Base):
@@ -80,6 +82,7 @@ class Category(Base):
     __table_args__ = (
         CheckConstraint(_in("target_unit", TARGET_UNITS), name="target_unit_known"),
         CheckConstraint("target_amount > 0", name="target_positive"),
+        Index("ix_categories_name", "name"),  # the case list sorted by category
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -114,6 +117,24 @@ class Caller(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class CallerNameWord(Base):
+    """One word of a caller's name, folded to lower case: the index behind "find by name".
+
+    Written only by database triggers (db/versions/0002_case_search_indexes.py).
+    """
+
+    __tablename__ = "caller_name_words"
+    __table_args__ = (
+        Index("ix_caller_name_words_word", "word", "caller_id",
+              postgresql_ops={"word": "varchar_pattern_ops"}),
+        {"sqlite_with_rowid": False},
+    )
+
+    caller_id: Mapped[int] = mapped_column(ForeignKey("callers.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    word: Mapped[str] = mapped_column(String(SEARCH_WORD_LENGTH), primary_key=True)
 
 
 class Street(Base):
@@ -183,6 +204,12 @@ class Case(Base):
         CheckConstraint("version >= 1", name="version_positive"),
         Index("ix_cases_status_due_at", "status", "due_at"),
         Index("ix_cases_received_at", "received_at"),
+        # Keyset paging of the case list (services/case_search.py): one index per sort
+        # column with the id tie-break, and the "my cases" filter.
+        Index("ix_cases_due_at_id", "due_at", "id"),
+        Index("ix_cases_status_id", "status", "id"),
+        Index("ix_cases_created_by_id", "created_by_id"),
+        Index("ix_cases_updated_by_id", "updated_by_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -212,6 +239,25 @@ class Case(Base):
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class CaseLocationWord(Base):
+    """One word of a case's location, folded to lower case: the index behind "find by street".
+
+    Written only by database triggers (db/versions/0002_case_search_indexes.py) on every
+    insert or change of ``cases.location``, never by the app.
+    """
+
+    __tablename__ = "case_location_words"
+    __table_args__ = (
+        Index("ix_case_location_words_word", "word", "case_id",
+              postgresql_ops={"word": "varchar_pattern_ops"}),
+        {"sqlite_with_rowid": False},
+    )
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    word: Mapped[str] = mapped_column(String(SEARCH_WORD_LENGTH), primary_key=True)
 
 
 class CaseNote(Base):

@@ -1,12 +1,99 @@
-"""Finding cases: filters and free-text search returning ordered ids, rows loaded by page.
+"""Finding cases: filters and free-text search, one keyset page at a time.
 
-Placeholder signatures; the implementation follows.
+The case list must stay smooth at a million cases, on every keystroke of a
+search. Three rules make that so.
+
+Keyset paging, never OFFSET: a page is "the next ``limit`` rows after the last
+one shown" in (sort value, id) order, which an index walks straight to. Cases
+without a due time come last in the due-time sort, both ways round; that part
+of the list is paged on its own (by id), so no index needs NULLS LAST.
+
+Free text is read as one kind of key, the first that fits: a case reference or
+its beginning (``SP-2026-0001``); a phone number in any format (parsed as the
+call form parses it, then matched exactly); a postcode or its beginning
+(``s60 2``, ``S602TH``); otherwise words. Every word typed must begin a word of
+the caller's name (``ann jon``), or every word a word of the case's location
+(``14 wellgate``). The words are kept in two tables by database triggers (see
+db/versions/0002_case_search_indexes.py) and folded as ``search_words`` folds.
+
+Each query is planned here rather than left to the database's guess:
+
+* rare rows (a phone number, a full name, "my overdue cases"): the index that
+  finds them leads, and they are sorted;
+* common rows (no filter, a busy service, the letter "s" typed): the sort
+  column's index leads and each row is checked until the page is full. A filter
+  of middling size is checked against its set of ids, built once from its
+  index, rather than row by row against columns or words;
+* rare and common are told apart by counting, capped, what each filter's index
+  holds. Rows that are common overall can still be rare in one stretch of the
+  list (two filters together; last year's cases sorted newest first), so an
+  ordered read gives up after ``WINDOW`` rows and finds the rest from the
+  filters' indexes instead.
+
+SQLite plans without statistics unless ANALYZE has run, and would otherwise
+happily sort half a million rows to show two hundred, so on SQLite the terms
+that must not lead are written ``+column`` (its documented way to keep a term
+off an index) and the category and service sorts use CROSS JOIN to fix the
+join order. PostgreSQL plans from its own statistics and gets the same queries
+without those hints.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from string import ascii_uppercase, punctuation
+
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    Select,
+    and_,
+    case,
+    false,
+    func,
+    intersect,
+    literal,
+    or_,
+    select,
+    tuple_,
+    union_all,
+)
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import UnaryExpression
+from sqlalchemy.sql.selectable import Join
+
+from ..domain.case_status import OPEN_STATUSES
+from ..domain.validation import Findings, parse_phone
+from ..persistence.base import utcnow
+from ..persistence.models import (
+    SEARCH_WORD_LENGTH,
+    Caller,
+    CallerNameWord,
+    Case,
+    CaseLocationWord,
+    Category,
+    Service,
+)
+
+SORTS = ("reference", "received_at", "due_at", "status", "category", "service")
+OPEN = tuple(sorted(s.value for s in OPEN_STATUSES))
+MAX_LIMIT = 1_000
+
+# Plan thresholds, in rows of a filter's index (callers rather than cases for names).
+# Below SPARSE_MATCHES the filter's own index leads and its rows are sorted.
+SPARSE_MATCHES = 4_000
+# Below MEMBERSHIP_MATCHES an ordered read checks a row against the filter's ids.
+MEMBERSHIP_MATCHES = 50_000
+# An ordered read looks ahead far enough to fill the page three times over at the density
+# the filters' sizes suggest, within these bounds, before it suspects its rows are rare here.
+WINDOW = (5_000, 50_000)
+# Past the window, filters this big or bigger are no help: the read goes on in order.
+FALLBACK_MATCHES = 200_000
 
 
 @dataclass(frozen=True)
@@ -38,7 +125,13 @@ class CaseRow:
 
 @dataclass(frozen=True)
 class CaseCursor:
-    """Where the next page starts: the sort value and id of the last row shown (keyset paging)."""
+    """Where the next page starts: the sort value and id of the last row shown (keyset paging).
+
+    The sort value is that row's value of the sort column, except: for the
+    category and service sorts it is the (name, id) of its category or service,
+    so two of the same name still page correctly; in the due-time sort it is
+    None once the list has reached the cases without a due time.
+    """
 
     sort_value: object
     id: int
@@ -50,6 +143,526 @@ class CasePage:
     next: CaseCursor | None  # None: no more rows
 
 
-def search_cases(engine, query: CaseQuery, after: CaseCursor | None = None,
+def search_cases(engine: Engine, query: CaseQuery, after: CaseCursor | None = None,
                  limit: int = 200) -> CasePage:
-    raise NotImplementedError
+    """One page of the cases matching ``query``, in its sort order, after ``after``."""
+    if query.sort not in SORTS:
+        raise ValueError(f"unknown sort '{query.sort}' (one of: {', '.join(SORTS)})")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
+    now = utcnow()
+    found: list = []
+    with engine.connect() as connection:
+        planner = _Planner(query, connection.dialect.name, now)
+        planner.measure(connection)
+        for phase in _phases(query.sort, after):
+            start = _position(phase, after)
+            found.extend(planner.read(connection, phase, start, limit + 1 - len(found)))
+            if len(found) > limit:
+                break
+    rows = tuple(_row(r, now) for r in found[:limit])
+    next_cursor = _cursor(query.sort, found[limit - 1]) if len(found) > limit else None
+    return CasePage(rows, next_cursor)
+
+
+# -- free text ------------------------------------------------------------------
+
+_SEPARATORS = punctuation + "".join(map(chr, range(1, 32))) + "\x7f"
+_FOLD = str.maketrans(ascii_uppercase + _SEPARATORS,
+                      ascii_uppercase.lower() + " " * len(_SEPARATORS))
+_REFERENCE = re.compile(r"[A-Z]{2,4}-(?:\d{1,4}(?:-\d{0,6})?)?")
+_WHOLE_REFERENCE = re.compile(r"[A-Z]{2,4}-\d{4}-\d{6}")
+_WHOLE_POSTCODE = re.compile(r".+ \d[A-Z]{2}")
+_OUTWARD = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?")
+_INWARD_START = re.compile(r"\d[A-Z]{0,2}")
+_PHONE_CHARACTERS = re.compile(r"[\d\s+()\-.]+")
+
+
+def search_words(text: str) -> tuple[str, ...]:
+    """The words of ``text`` as the word tables hold them: ASCII letters in lower case,
+    ASCII punctuation and control characters as separators, at most 40 characters.
+
+    The migration's triggers apply the same rules inside the database (other
+    letters are kept as typed: SQLite without ICU cannot fold them).
+    """
+    words = dict.fromkeys(w[:SEARCH_WORD_LENGTH] for w in text.translate(_FOLD).split(" ") if w)
+    return tuple(words)
+
+
+def reference_prefix(text: str) -> str | None:
+    """``sp-2026-0001`` -> ``SP-2026-0001``: a case reference or its beginning (with the dash)."""
+    candidate = text.strip().upper()
+    return candidate if _REFERENCE.fullmatch(candidate) else None
+
+
+def phone_e164(text: str) -> str | None:
+    """A phone number typed in any format, as E.164, when it is a possible number."""
+    if not _PHONE_CHARACTERS.fullmatch(text.strip()) or sum(c.isdigit() for c in text) < 6:
+        return None
+    phone = parse_phone(text, Findings(), "text")
+    return phone.e164 if phone else None
+
+
+def postcode_prefixes(text: str) -> tuple[str, ...]:
+    """The normalised postcode beginnings ``text`` can stand for ("s60 2" -> ("S60 2",)).
+
+    Typed without a space, every split into a whole outward code and the start
+    of an inward code counts, and so does the text as the start of an outward
+    code: "S60" -> ("S60", "S6 0"); "s602th" -> ("S60 2TH",).
+    """
+    parts = text.upper().split()
+    if not parts or not any(c.isdigit() for c in text) or not all(p.isalnum() for p in parts):
+        return ()
+    if len(parts) == 2:
+        outward, inward = parts
+        ok = _OUTWARD.fullmatch(outward) and _INWARD_START.fullmatch(inward)
+        return (f"{outward} {inward}",) if ok else ()
+    if len(parts) != 1:
+        return ()
+    compact = parts[0]
+    found = [compact] if _OUTWARD.fullmatch(compact) else []
+    for cut in range(2, len(compact)):
+        if _OUTWARD.fullmatch(compact[:cut]) and _INWARD_START.fullmatch(compact[cut:]):
+            found.append(f"{compact[:cut]} {compact[cut:]}")
+    return tuple(found)
+
+
+# -- the list's order ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Phase:
+    """A stretch of the list in one index order: (outer keys, keys, id).
+
+    ``outer`` is the (name, id) of the category or service for those sorts, read
+    from the joined table; the due-time sort has a dated and an undated phase.
+    """
+
+    keys: tuple = ()
+    outer: tuple = ()
+    where: ColumnElement | None = None
+    undated: bool = False
+
+    @property
+    def columns(self) -> tuple:
+        return (*self.outer, *self.keys, Case.id)
+
+
+def _phases(sort: str, after: CaseCursor | None) -> list[_Phase]:
+    if sort == "due_at":
+        undated = _Phase(where=Case.due_at.is_(None), undated=True)
+        if after is not None and after.sort_value is None:
+            return [undated]
+        return [_Phase((Case.due_at,), where=Case.due_at.is_not(None)), undated]
+    if sort == "category":
+        return [_Phase(outer=(Category.name, Category.id))]
+    if sort == "service":
+        return [_Phase(outer=(Service.name, Service.id))]
+    column = {"reference": Case.reference, "received_at": Case.received_at,
+              "status": Case.status}[sort]
+    return [_Phase((column,))]
+
+
+def _position(phase: _Phase, cursor: CaseCursor | None) -> tuple | None:
+    """The cursor as values of the phase's columns; None: from the phase's start."""
+    if cursor is None:
+        return None
+    if phase.undated:
+        # A cursor still in the dated part: every undated row comes after it.
+        return (cursor.id,) if cursor.sort_value is None else None
+    if phase.outer:
+        return (*cursor.sort_value, cursor.id)
+    return (cursor.sort_value, cursor.id)
+
+
+def _cursor(sort: str, row) -> CaseCursor:
+    if sort in ("category", "service"):
+        return CaseCursor((row.sort_name, row.sort_id), row.id)
+    return CaseCursor(getattr(row, sort), row.id)
+
+
+def _row(row, now: datetime) -> CaseRow:
+    overdue = row.status in OPEN and row.due_at is not None and row.due_at < now
+    return CaseRow(row.id, row.reference, row.received_at, row.status, row.category, row.service,
+                   row.caller_name, row.location, row.postcode, row.due_at, overdue)
+
+
+def _next_string(prefix: str) -> str:
+    """The smallest string above every string that starts with ``prefix`` (code points)."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+class _CrossJoin(Join):
+    """An inner join that SQLite must loop with the left table outside.
+
+    Sorted by category (or service), the list reads the categories in name
+    order and, for each, its cases in id order from ``ix_cases_category_id``.
+    Without statistics SQLite takes the 28-row table for a million-row one and
+    would sort every case instead; it keeps the written order for a CROSS JOIN
+    (https://sqlite.org/optoverview.html#crossjoin). Elsewhere a plain JOIN.
+    """
+
+    inherit_cache = True
+
+
+@compiles(_CrossJoin, "sqlite")
+def _compile_cross_join(join, compiler, **kw):
+    # Rendered as a JOIN (so SQLAlchemy's own checks see it), then marked: the left side
+    # is a single table, so the first " JOIN " is this join's.
+    return compiler.visit_join(join, **kw).replace(" JOIN ", " CROSS JOIN ", 1)
+
+
+# -- filters -------------------------------------------------------------------------
+
+
+def _count(connection, statement: Select, cap: int) -> int:
+    """How many rows ``statement`` gives, counting no further than ``cap``."""
+    return connection.scalar(select(func.count()).select_from(statement.limit(cap).subquery()))
+
+
+def _ids_of(selects: list[Select], combine) -> Select:
+    """One select of the ids of several, as a plain SELECT (SQLite will not nest compounds)."""
+    if len(selects) == 1:
+        return selects[0]
+    return select(*combine(*selects).subquery().c)
+
+
+class _Filter:
+    """A condition every listed case meets, seen three ways.
+
+    ``test(column)`` checks one row (``column`` wraps each column: see
+    ``_Planner.hidden``); ``ids()`` selects exactly the ids of the cases that
+    pass, from the filter's indexes; ``membership(column)`` checks a row against
+    sets built once from those indexes. ``size`` estimates, from index-only
+    counts, how many cases pass (counting no further than ``cap``).
+    """
+
+    def __init__(self, test: Callable[[Callable], ColumnElement], *parts: Select):
+        self._test = test
+        self.parts = parts  # each selects case ids; the filter's cases are their union
+
+    def test(self, column) -> ColumnElement:
+        return self._test(column)
+
+    def ids(self) -> Select:
+        return _ids_of(list(self.parts), union_all)
+
+    def membership(self, column) -> ColumnElement:
+        return column(Case.id).in_(self.ids())
+
+    def size(self, connection, cap: int) -> int:
+        size = 0
+        for part in self.parts:
+            size += _count(connection, part, cap - size)
+            if size >= cap:
+                break
+        return size
+
+
+def _where(test: Callable[[Callable], ColumnElement], *conditions) -> _Filter:
+    return _Filter(test, select(Case.id).where(*conditions))
+
+
+class _WordsFilter(_Filter):
+    """Every word begins a word of the caller's name, or every word one of the location.
+
+    Each side is found from its rarest word (the index's count says which),
+    checking the other words owner by owner. Names give callers: they are
+    counted as callers and sized as that many times ``cases_per_caller``.
+    """
+
+    def __init__(self, words: tuple[str, ...], match: Callable):
+        self.words = words
+        self.match = match
+        self.cases_per_caller = 1.0  # the planner sets it before sizing
+        self.sides = ((CallerNameWord, CallerNameWord.caller_id, Case.caller_id),
+                      (CaseLocationWord, CaseLocationWord.case_id, Case.id))
+        self.leads = [words[0], words[0]]  # the rarest word of each side, once sized
+
+    def _owners(self, side: int, lead: str) -> Select:
+        """Ids of the callers (side 0) or cases (side 1) that have every word."""
+        table, owner, _ = self.sides[side]
+        others = []
+        for word in self.words:
+            if word != lead:
+                other = aliased(table)
+                others.append(select(literal(1)).where(getattr(other, owner.key) == owner,
+                                                       self.match(other.word, word)).exists())
+        return select(owner).where(self.match(table.word, lead), *others)
+
+    def test(self, column) -> ColumnElement:
+        sides = []
+        for table, owner, key in self.sides:
+            sides.append(and_(*(select(literal(1)).where(owner == key, self.match(table.word, w))
+                                .correlate(Case).exists() for w in self.words)))
+        return or_(*sides)
+
+    def ids(self) -> Select:
+        of_callers = select(Case.id).where(Case.caller_id.in_(self._owners(0, self.leads[0])))
+        return _ids_of([of_callers, self._owners(1, self.leads[1])], union_all)
+
+    def membership(self, column) -> ColumnElement:
+        # By caller for names: no need to list every case of every caller.
+        return or_(column(Case.caller_id).in_(self._owners(0, self.leads[0])),
+                   column(Case.id).in_(self._owners(1, self.leads[1])))
+
+    def size(self, connection, cap: int) -> int:
+        size = 0
+        for side, (table, owner, _) in enumerate(self.sides):
+            scale = self.cases_per_caller if side == 0 else 1.0
+            room = max(1, int((cap - size) / scale))
+            counts = {w: _count(connection, select(owner).where(self.match(table.word, w)), room)
+                      for w in self.words}
+            lead = self.leads[side] = min(counts, key=counts.get)
+            found = counts[lead]
+            if len(self.words) > 1 and 0 < found < room:
+                found = _count(connection, self._owners(side, lead), room)
+            size += int(found * scale)
+            if size >= cap:
+                break
+        return min(size, cap)
+
+
+class _Planner:
+    def __init__(self, query: CaseQuery, dialect: str, now: datetime):
+        self.query = query
+        self.sqlite = dialect == "sqlite"
+        self.now = now
+        self.filters = self._filters()
+        self.sizes: list[int] = []  # per filter, counted no further than MEMBERSHIP_MATCHES
+        self.cases = 0  # roughly how many cases there are (the highest id)
+        self.driver: tuple[Select, frozenset[int]] | None = None  # ids, filters they answer
+        self._fallback: tuple[Select, frozenset[int]] | None | bool = False  # False: not yet
+
+    # -- SQL that differs by database -------------------------------------------------
+    def starts_with(self, column, prefix: str) -> ColumnElement:
+        """``column`` begins with ``prefix`` (given as stored), served by the column's index."""
+        if self.sqlite:
+            # SQLite compares text byte by byte (BINARY): a range on the index.
+            return and_(column >= prefix, column < _next_string(prefix))
+        # A range would depend on the collation; LIKE does not (varchar_pattern_ops serves it).
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return column.like(escaped + "%", escape="\\")
+
+    def hidden(self, column):
+        """``+column`` on SQLite: the same value, but no index is used for the term."""
+        if self.sqlite:
+            return UnaryExpression(column, operator=operators.custom_op("+"), type_=column.type)
+        return column
+
+    # -- filters --------------------------------------------------------------------------
+    def _filters(self) -> list[_Filter]:
+        q, filters = self.query, []
+        if q.statuses:
+            statuses = tuple(q.statuses)
+            filters.append(_where(lambda c: c(Case.status).in_(statuses),
+                                  Case.status.in_(statuses)))
+        if q.service_id is not None:
+            service_id = q.service_id
+            filters.append(_where(lambda c: c(Case.service_id) == service_id,
+                                  Case.service_id == service_id))
+        if q.category_id is not None:
+            category_id = q.category_id
+            filters.append(_where(lambda c: c(Case.category_id) == category_id,
+                                  Case.category_id == category_id))
+        if q.overdue_only:
+            now = self.now
+            filters.append(_where(lambda c: and_(c(Case.status).in_(OPEN), c(Case.due_at) < now),
+                                  Case.status.in_(OPEN), Case.due_at < now))
+        if q.mine_user_id is not None:
+            user = q.mine_user_id
+            filters.append(_Filter(
+                lambda c: or_(c(Case.created_by_id) == user, c(Case.updated_by_id) == user),
+                select(Case.id).where(Case.created_by_id == user),
+                select(Case.id).where(Case.updated_by_id == user)))
+        if q.text.strip():
+            filters.append(self._text_filter(q.text.strip()))
+        return filters
+
+    def _text_filter(self, text: str) -> _Filter:
+        def match(column, prefix: str, whole: re.Pattern) -> ColumnElement:
+            # A whole reference or postcode begins nothing longer: plain equality, which
+            # any index serves (PostgreSQL has no pattern index on these columns).
+            if whole.fullmatch(prefix):
+                return column == prefix
+            return self.starts_with(column, prefix)
+
+        reference = reference_prefix(text)
+        if reference:
+            return _where(lambda c: match(c(Case.reference), reference, _WHOLE_REFERENCE),
+                          match(Case.reference, reference, _WHOLE_REFERENCE))
+        e164 = phone_e164(text)
+        if e164:
+            callers = select(Caller.id).where(Caller.phone_e164 == e164)
+            return _where(lambda c: c(Case.caller_id).in_(callers), Case.caller_id.in_(callers))
+        postcodes = postcode_prefixes(text)
+        if postcodes:
+            return _Filter(
+                lambda c: or_(*(match(c(Case.postcode), p, _WHOLE_POSTCODE) for p in postcodes)),
+                *(select(Case.id).where(match(Case.postcode, p, _WHOLE_POSTCODE))
+                  for p in postcodes))
+        words = search_words(text)
+        if not words:
+            return _where(lambda c: false(), false())
+        return _WordsFilter(words, self.starts_with)
+
+    # -- choosing a plan ------------------------------------------------------------------
+    def measure(self, connection) -> None:
+        """Size each filter (capped) and pick the leading filter, if one is rare enough."""
+        if not self.filters:
+            return
+        # The highest ids tell roughly how many cases and callers there are (cheaply).
+        self.cases = connection.scalar(select(func.max(Case.id))) or 0
+        callers = connection.scalar(select(func.max(Caller.id))) or 0
+        for f in self.filters:
+            if isinstance(f, _WordsFilter) and callers:
+                f.cases_per_caller = max(1.0, self.cases / callers)
+        self.sizes = [f.size(connection, MEMBERSHIP_MATCHES) for f in self.filters]
+        if self.sizes:
+            n = min(range(len(self.sizes)), key=self.sizes.__getitem__)
+            if self.sizes[n] < SPARSE_MATCHES:
+                self.driver = (self.filters[n].ids(), frozenset({n}))
+
+    def fallback(self, connection) -> tuple[Select, frozenset[int]] | None:
+        """For rows rarer than they looked: the ids passing every filter smaller than
+        FALLBACK_MATCHES (their intersection), or None when all are bigger."""
+        if self._fallback is False:
+            small = [n for n, f in enumerate(self.filters)
+                     if self.sizes[n] < MEMBERSHIP_MATCHES
+                     or f.size(connection, FALLBACK_MATCHES) < FALLBACK_MATCHES]
+            self._fallback = (_ids_of([self.filters[n].ids() for n in small], intersect),
+                              frozenset(small)) if small else None
+        return self._fallback
+
+    def window(self, need: int) -> int | None:
+        """How many rows to read in order before the filters' indexes take over: enough to
+        fill the page three times over at the density the sizes suggest (taking the
+        filters as independent); None when that is more than the window allows."""
+        density = 1.0
+        for size in self.sizes:
+            density *= min(1.0, max(size, 1) / max(self.cases, 1))
+        low, high = WINDOW
+        wanted = 3 * need / density
+        return None if wanted > high else max(low, int(wanted))
+
+    def read(self, connection, phase: _Phase, after: tuple | None, need: int) -> list:
+        """Up to ``need`` rows of ``phase`` after the position ``after``."""
+        if self.driver is not None or not self.filters:
+            return connection.execute(self.statement(phase, after, need, self.driver)).all()
+        # Probably common rows: read in sort order, but no further than the window.
+        rows, until = [], after
+        window = self.window(need)
+        if window is not None:
+            until = connection.execute(self.window_end(phase, after, window)).first()
+            rows = connection.execute(self.statement(phase, after, need, until=until)).all()
+            if len(rows) >= need or until is None:
+                return rows
+        rest = self.statement(phase, until, need - len(rows), self.fallback(connection))
+        return rows + connection.execute(rest).all()
+
+    # -- statements ----------------------------------------------------------------------
+    def _from(self, phase: _Phase, ordered: bool):
+        """cases, and the category or service table for those sorts; an ordered read of
+        those has that table lead (its name index gives the order, then cases by id)."""
+        if not phase.outer:
+            return Case.__table__
+        outer = phase.outer[0].table
+        key = Case.category_id if outer is Category.__table__ else Case.service_id
+        if ordered:
+            return _CrossJoin(outer, Case.__table__, outer.c.id == key)
+        return Case.__table__.join(outer, outer.c.id == key)
+
+    def _tests(self, driver: tuple[Select, frozenset[int]] | None) -> list[ColumnElement]:
+        tests = []
+        for n, f in enumerate(self.filters):
+            if driver is not None:
+                if n not in driver[1]:  # the driver's ids already pass its own filters
+                    tests.append(f.test(self.hidden))
+            elif self.sizes[n] < MEMBERSHIP_MATCHES:
+                tests.append(f.membership(self.hidden))
+            else:
+                tests.append(f.test(self.hidden))
+        if driver is not None:
+            tests.append(Case.id.in_(driver[0]))
+        return tests
+
+    def statement(self, phase: _Phase, after: tuple | None, limit: int,
+                  driver: tuple[Select, frozenset[int]] | None = None,
+                  until: tuple | None = None) -> Select:
+        """A page: the ids in order first, then their rows (joins only for the page)."""
+        direction = (lambda c: c.desc()) if self.query.descending else (lambda c: c.asc())
+        # On SQLite only the sort index (ordered) or the driver's ids may lead: filters are
+        # checked row by row, and so is the keyset when the driver leads.
+        conditions = self._tests(driver)
+        if phase.where is not None:
+            conditions.append(phase.where)
+        keyset_column = (lambda c: c) if driver is None else self.hidden
+        if after is not None:
+            conditions.extend(self._beyond(phase, after, keyset_column, strict=True))
+        if until is not None:
+            conditions.extend(self._beyond(phase, until, keyset_column, strict=False, back=True))
+        names = [f"k{n}" for n in range(len(phase.columns) - 1)]
+        page = (select(Case.id, *(c.label(n) for c, n in zip(phase.columns, names, strict=False)))
+                .select_from(self._from(phase, ordered=driver is None))
+                .where(*conditions)
+                .order_by(*(direction(c) for c in phase.columns))
+                .limit(limit)
+                .subquery("page"))
+        sort_values = [page.c[n].label(label) for n, label in
+                       zip(names, ("sort_name", "sort_id"), strict=False)] if phase.outer else []
+        return (
+            select(Case.id, Case.reference, Case.received_at, Case.status,
+                   Category.name.label("category"), Service.name.label("service"),
+                   Caller.name.label("caller_name"), Case.location, Case.postcode, Case.due_at,
+                   *sort_values)
+            .select_from(page.join(Case, Case.id == page.c.id)
+                         .join(Category, Category.id == Case.category_id)
+                         .join(Service, Service.id == Case.service_id)
+                         .outerjoin(Caller, Caller.id == Case.caller_id))
+            .order_by(*(direction(page.c[n]) for n in names), direction(page.c.id))
+        )
+
+    def window_end(self, phase: _Phase, after: tuple | None, size: int) -> Select:
+        """The position of the ``size``-th row after ``after`` in sort order; no row when
+        fewer follow. A bounded look-ahead along the index (its OFFSET is never more than
+        the window's size), not paging: pages always start from their keyset."""
+        direction = (lambda c: c.desc()) if self.query.descending else (lambda c: c.asc())
+        conditions = [] if phase.where is None else [phase.where]
+        if after is not None:
+            conditions.extend(self._beyond(phase, after, lambda c: c, strict=True))
+        return (select(*phase.columns)
+                .select_from(self._from(phase, ordered=True))
+                .where(*conditions)
+                .order_by(*(direction(c) for c in phase.columns))
+                .offset(size - 1)
+                .limit(1))
+
+    def _beyond(self, phase: _Phase, position: tuple, column, strict: bool,
+                back: bool = False) -> list[ColumnElement]:
+        """Rows after ``position`` in list order (strict), or with ``back`` the rows up to
+        and including it, written so that an index range serves them."""
+        larger = self.query.descending == back  # whether the rows wanted sort above it
+        if phase.outer:
+            # (name, id) of the category, then the case id: a range on the category's name
+            # index, and a range of case ids for the position's own category only.
+            name, outer_id, case_id = position
+            outer = tuple_(*(column(c) for c in phase.outer))
+            bound = tuple_(literal(name, phase.outer[0].type), literal(outer_id))
+            edge = case((column(phase.outer[1]) == outer_id, literal(case_id)),
+                        else_=-1 if larger else 2**62)
+            ids = column(Case.id)
+            if strict:
+                inner = ids > edge if larger else ids < edge
+            else:
+                inner = ids >= edge if larger else ids <= edge
+            return [outer >= bound if larger else outer <= bound, inner]
+        columns = (*phase.keys, Case.id)
+        left = tuple_(*(column(c) for c in columns))
+        right = tuple_(*(literal(v, c.type) for c, v in zip(columns, position, strict=True)))
+        if strict:
+            return [left > right if larger else left < right]
+        return [left >= right if larger else left <= right]
+
+
+__all__ = ["CaseCursor", "CasePage", "CaseQuery", "CaseRow", "phone_e164", "postcode_prefixes",
+           "reference_prefix", "search_cases", "search_words"]
