@@ -171,8 +171,8 @@ class ReassignPanel(QGroupBox):
         self.error = error_label(self, "reassignError")
         self._current = ""
         form = QFormLayout(self)
-        form.addRow(buddy("Ser&vice:", self.service, self), self.service)
-        form.addRow(buddy("Reason for &moving:", self.reason, self), self.reason)
+        form.addRow(buddy("Assig&n to service:", self.service, self), self.service)
+        form.addRow(buddy("Reason for movin&g:", self.reason, self), self.reason)
         form.addRow(self.error)
         form.addRow(self.button)
         self.service.currentIndexChanged.connect(self._update_button)

@@ -1,0 +1,287 @@
+"""Finding cases: a search box, filters and the paged case table.
+
+Typing searches as you type (after a short pause); every filter change runs the
+search again in the database. Enter or a double-click on a row opens the case
+(``caseActivated``). Down in the search box moves to the table.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from contactdesk.domain.case_status import OPEN_STATUSES, CaseStatus
+from contactdesk.services.case_search import CaseQuery
+
+from .case_format import DATETIME_SAMPLE
+from .case_table_model import CaseTableModel
+
+SEARCH_DELAY_MS = 200
+_ACTIVATE_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+class CaseListView(QWidget):
+    caseActivated = Signal(str)  # the reference of the case to open
+
+    def __init__(self, workspace, runner, user, parent: QWidget | None = None, *,
+                 page_size: int = 200):
+        super().__init__(parent)
+        self.setObjectName("caseList")
+        self._workspace = workspace
+        self._runner = runner
+        self._user = user
+        self._reselect: str | None = None
+        self.model = CaseTableModel(workspace, runner, page_size=page_size, parent=self)
+
+        self.search = QLineEdit(self)
+        self.search.setObjectName("caseSearch")
+        self.search.setPlaceholderText("Reference, phone, name, street or postcode")
+        self.search.setAccessibleName("Search cases")
+        self.search.setClearButtonEnabled(True)
+        search_label = QLabel("&Search", self)
+        search_label.setBuddy(self.search)
+
+        self.status_filter = QComboBox(self)
+        self.status_filter.setObjectName("statusFilter")
+        self.status_filter.setAccessibleName("Status filter")
+        self.status_filter.addItem("Any", ())
+        self.status_filter.addItem("Open", tuple(s.value for s in CaseStatus if s in OPEN_STATUSES))
+        for status in CaseStatus:
+            self.status_filter.addItem(status.label, (status.value,))
+        status_label = QLabel("S&tatus", self)
+        status_label.setBuddy(self.status_filter)
+
+        self.service_filter = QComboBox(self)
+        self.service_filter.setObjectName("serviceFilter")
+        self.service_filter.setAccessibleName("Service filter")
+        self.service_filter.addItem("Any service", None)
+        service_label = QLabel("Ser&vice", self)
+        service_label.setBuddy(self.service_filter)
+
+        self.category_filter = QComboBox(self)
+        self.category_filter.setObjectName("categoryFilter")
+        self.category_filter.setAccessibleName("Category filter")
+        self.category_filter.addItem("Any category", None)
+        for combo in (self.service_filter, self.category_filter):
+            # Filled in the background after the first show: size to the names, within reason.
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(18)
+        category_label = QLabel("Categor&y", self)
+        category_label.setBuddy(self.category_filter)
+
+        self.overdue_filter = QCheckBox("&Overdue only", self)
+        self.overdue_filter.setObjectName("overdueFilter")
+        self.mine_filter = QCheckBox("&Mine", self)
+        self.mine_filter.setObjectName("mineFilter")
+        self.mine_filter.setToolTip("Cases I created or last updated")
+
+        self.count = QLabel(self)
+        self.count.setObjectName("caseCount")
+        self.count.setAccessibleName("Cases found")
+
+        self.table = QTableView(self)
+        self.table.setObjectName("caseTable")
+        self.table.setAccessibleName("Cases")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self._size_columns()
+        header = self.table.horizontalHeader()
+        # The order the first search uses; enabling sorting applies it through model.sort.
+        header.setSortIndicator(self.model.sort_column(), Qt.SortOrder.DescendingOrder)
+        self.table.setSortingEnabled(True)
+        header.sortIndicatorChanged.connect(self._keep_indicator_on_sortable)
+        self.table.installEventFilter(self)
+        self.table.doubleClicked.connect(self._activate_index)
+        self.search.installEventFilter(self)
+
+        search_row = QHBoxLayout()
+        search_row.addWidget(search_label)
+        search_row.addWidget(self.search, 1)
+        search_row.addWidget(self.count)
+        filter_row = QHBoxLayout()
+        for label, widget in ((status_label, self.status_filter),
+                              (service_label, self.service_filter),
+                              (category_label, self.category_filter)):
+            filter_row.addWidget(label)
+            filter_row.addWidget(widget)
+        filter_row.addWidget(self.overdue_filter)
+        filter_row.addWidget(self.mine_filter)
+        filter_row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(search_row)
+        layout.addLayout(filter_row)
+        layout.addWidget(self.table, 1)
+        for first, second in ((self.search, self.status_filter),
+                              (self.status_filter, self.service_filter),
+                              (self.service_filter, self.category_filter),
+                              (self.category_filter, self.overdue_filter),
+                              (self.overdue_filter, self.mine_filter),
+                              (self.mine_filter, self.table)):
+            QWidget.setTabOrder(first, second)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_search)
+        self.search.textChanged.connect(self._search_timer.start)
+        self.search.returnPressed.connect(self.apply_search)
+        for combo in (self.status_filter, self.service_filter, self.category_filter):
+            combo.currentIndexChanged.connect(self.apply_search)
+        for box in (self.overdue_filter, self.mine_filter):
+            box.toggled.connect(self.apply_search)
+        self.model.loadingChanged.connect(self._show_count)
+        self.model.pageLoaded.connect(self._page_loaded)
+        self.model.loadFailed.connect(self._show_failure)
+        self.model.modelReset.connect(self._show_count)
+
+        self._runner.run(lambda: (workspace.services(), workspace.categories()),
+                         self._fill_catalogue, self._catalogue_failed)
+        self.apply_search()
+
+    # -- public ------------------------------------------------------------------
+    def focus_search(self) -> None:
+        """Put the cursor in the search box with its text selected (Ctrl+F)."""
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def refresh(self) -> None:
+        """Search again with the same terms, keeping the selected case selected if still listed."""
+        self._reselect = self.selected_reference()
+        self.model.refresh()
+
+    def selected_reference(self) -> str | None:
+        index = self.table.currentIndex()
+        return self.model.reference_at(index.row()) if index.isValid() else None
+
+    def current_query(self) -> CaseQuery:
+        """What the search box and filters ask for, in the table's current order."""
+        return CaseQuery(
+            text=self.search.text().strip(),
+            statuses=tuple(self.status_filter.currentData() or ()),
+            service_id=self.service_filter.currentData(),
+            category_id=self.category_filter.currentData(),
+            overdue_only=self.overdue_filter.isChecked(),
+            mine_user_id=self._user.id if self.mine_filter.isChecked() else None,
+            sort=self.model.sort_key,
+            descending=self.model.sort_descending,
+        )
+
+    def apply_search(self) -> None:
+        """Run the search now (the pause after typing ends here too)."""
+        self._search_timer.stop()
+        query = self.current_query()
+        if query != self.model.query:
+            self._reselect = None
+            self.model.set_query(query)
+
+    # -- slots -------------------------------------------------------------------
+    def _fill_catalogue(self, loaded) -> None:
+        services, categories = loaded
+        for combo, items in ((self.service_filter, services), (self.category_filter, categories)):
+            combo.blockSignals(True)  # filling in must not search again
+            for item in items:
+                combo.addItem(item.name, item.id)
+            combo.blockSignals(False)
+        for category in categories:
+            row = self.category_filter.findData(category.id)
+            self.category_filter.setItemData(row, category.group_name, Qt.ItemDataRole.ToolTipRole)
+
+    def _catalogue_failed(self, exc: Exception) -> None:
+        self.count.setText(f"Could not load services and categories: {exc}")
+
+    def _page_loaded(self, rows: int, complete: bool) -> None:
+        self._show_count()
+        if self._reselect is not None:
+            row = self.model.row_of(self._reselect)
+            if row >= 0:
+                self._select_row(row)
+            self._reselect = None
+
+    def _show_count(self) -> None:
+        rows = self.model.rowCount()
+        if self.model.loading and rows == 0:
+            text = "Searching…"
+        elif not self.model.complete:
+            text = f"{rows:,}+ cases"
+        elif rows == 0:
+            text = "No cases match"
+        else:
+            text = "1 case" if rows == 1 else f"{rows:,} cases"
+        self.count.setText(text)
+
+    def _show_failure(self, message: str) -> None:
+        self.count.setText(f"Search failed: {message}")
+
+    def _keep_indicator_on_sortable(self, column: int, order: Qt.SortOrder) -> None:
+        if column not in CaseTableModel.SORT_KEYS:
+            # The database cannot order by this column: leave the arrow where the rows are.
+            wanted = (Qt.SortOrder.DescendingOrder if self.model.sort_descending
+                      else Qt.SortOrder.AscendingOrder)
+            self.table.horizontalHeader().setSortIndicator(self.model.sort_column(), wanted)
+
+    def _activate_index(self, index: QModelIndex) -> None:
+        reference = self.model.reference_at(index.row()) if index.isValid() else None
+        if reference:
+            self.caseActivated.emit(reference)
+
+    def _select_row(self, row: int) -> None:
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.scrollTo(index)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if watched is self.table and event.key() in _ACTIVATE_KEYS:
+                self._activate_index(self.table.currentIndex())
+                return True
+            if watched is self.search and event.key() == Qt.Key.Key_Down:
+                self.apply_search()
+                if self.model.rowCount():
+                    current = self.table.currentIndex()
+                    self._select_row(current.row() if current.isValid() else 0)
+                self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+                return True
+        return super().eventFilter(watched, event)
+
+    def _size_columns(self) -> None:
+        metrics = self.table.fontMetrics()
+        padding = 3 * metrics.horizontalAdvance("M")
+        widths = {
+            CaseTableModel.REFERENCE: metrics.horizontalAdvance("SP-2026-000000") + padding,
+            CaseTableModel.RECEIVED: metrics.horizontalAdvance(DATETIME_SAMPLE) + padding,
+            CaseTableModel.STATUS: metrics.horizontalAdvance("In progress") + padding,
+            CaseTableModel.CATEGORY: metrics.horizontalAdvance("Illegal or obstructive parking")
+            + padding,
+            CaseTableModel.SERVICE: metrics.horizontalAdvance("Housing repairs") + padding,
+            CaseTableModel.CALLER: metrics.horizontalAdvance("Margaret Richardson") + padding,
+            CaseTableModel.LOCATION: metrics.horizontalAdvance("12 Wentworth Road, Rawmarsh") + padding,
+            CaseTableModel.POSTCODE: metrics.horizontalAdvance("S60 2AB") + padding,
+            CaseTableModel.DUE: metrics.horizontalAdvance(DATETIME_SAMPLE) + padding,
+        }
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setHighlightSections(False)
+        for column, width in widths.items():
+            header.resizeSection(column, width)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(CaseTableModel.LOCATION, QHeaderView.ResizeMode.Stretch)
