@@ -69,6 +69,11 @@ class Workspace:
                             s.scalar(select(func.count(Call.id))),
                             s.scalar(select(func.count(User.id))))
 
+    def generate_demo_data(self, days: int = 30):
+        from .demo.generator import generate_demo_data
+
+        return generate_demo_data(self._engine, days=days, if_empty=True)
+
     # -- people and catalogue -------------------------------------------------
     def add_user(self, username: str, role: str, full_name: str) -> users.UserInfo:
         return users.add_user(self._engine, username, role, full_name)

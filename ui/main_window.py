@@ -1,29 +1,101 @@
-"""The main window: for now, which database is open and what it holds."""
+"""The main window: lays out the call form and the case screens and wires their signals.
+
+It decides nothing itself; every rule lives in the contactdesk services.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QTabWidget, QToolBar, QWidget
+
+from .call_form import CallForm
+from .case_detail import CaseDetailView
+from .case_list import CaseListView
+from .tasks import TaskRunner
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, overview, parent: QWidget | None = None):
+    CALL_TAB, CASES_TAB = 0, 1
+
+    def __init__(self, workspace, runner: TaskRunner, user, parent: QWidget | None = None):
         super().__init__(parent)
+        self.workspace, self.runner, self.user = workspace, runner, user
         self.setObjectName("mainWindow")
-        self.setWindowTitle("ContactDesk")
-        body = QWidget(self)
-        layout = QVBoxLayout(body)
-        title = QLabel("<h1>ContactDesk</h1>", body)
-        facts = QLabel(
-            f"Database: {overview.location}<br>"
-            f"{overview.cases:,} cases, {overview.calls:,} calls, {overview.users:,} users",
-            body,
-        )
-        facts.setObjectName("overviewLabel")
-        facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        note = QLabel("The agent desk (log calls, find and work cases) opens here.", body)
-        for widget in (title, facts, note):
-            layout.addWidget(widget)
-        layout.addStretch(1)
-        self.setCentralWidget(body)
-        self.resize(720, 420)
+        self.setWindowTitle(f"ContactDesk: {user.full_name}")
+
+        self.call_form = CallForm(workspace, runner, user)
+        self.case_list = CaseListView(workspace, runner, user)
+        self.case_detail = CaseDetailView(workspace, runner, user)
+
+        call_page = QSplitter(Qt.Orientation.Horizontal)
+        call_page.addWidget(self.call_form)
+        call_page.addWidget(self.call_form.history_panel)
+        call_page.setStretchFactor(0, 3)
+        call_page.setStretchFactor(1, 2)
+        cases_page = QSplitter(Qt.Orientation.Horizontal)
+        cases_page.addWidget(self.case_list)
+        cases_page.addWidget(self.case_detail)
+        cases_page.setStretchFactor(0, 1)
+        cases_page.setStretchFactor(1, 1)
+        # The detail needs room for its two columns; the list scrolls sideways.
+        self.case_detail.setMinimumWidth(620)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("mainTabs")
+        self.tabs.addTab(call_page, "&Call")
+        self.tabs.addTab(cases_page, "Cas&es")
+        self.setCentralWidget(self.tabs)
+
+        self.action_new_call = self._action("actionNewCall", "New call", self.new_call,
+                                            [QKeySequence("F2"), QKeySequence("Ctrl+N")])
+        self.action_find_case = self._action("actionFindCase", "Find case", self.find_case,
+                                             [QKeySequence("Ctrl+F")])
+        toolbar = QToolBar("Main", self)
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.addAction(self.action_new_call)
+        toolbar.addAction(self.action_find_case)
+        self.addToolBar(toolbar)
+
+        self.busy = QLabel("", self)
+        self.statusBar().addPermanentWidget(self.busy)
+        self.statusBar().addPermanentWidget(
+            QLabel(f"{user.full_name} ({user.role}) · {workspace.location}", self))
+
+        self.case_list.caseActivated.connect(self.open_case)
+        self.case_detail.caseChanged.connect(lambda _ref: self.case_list.refresh())
+        self.call_form.callSaved.connect(self._call_saved)
+        runner.busyChanged.connect(lambda busy: self.busy.setText("Working…" if busy else ""))
+        runner.taskFailed.connect(lambda message: self.statusBar().showMessage(message, 10_000))
+        self.resize(1280, 800)
+
+    def _action(self, name: str, text: str, slot, shortcuts) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        action.setShortcuts(shortcuts)
+        action.setToolTip(f"{text} ({shortcuts[0].toString(QKeySequence.SequenceFormat.NativeText)})")
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def new_call(self) -> None:
+        self.tabs.setCurrentIndex(self.CALL_TAB)
+        self.call_form.start_call()
+
+    def find_case(self) -> None:
+        self.tabs.setCurrentIndex(self.CASES_TAB)
+        self.case_list.focus_search()
+
+    def open_case(self, reference: str) -> None:
+        self.tabs.setCurrentIndex(self.CASES_TAB)
+        self.case_detail.show_case(reference)
+
+    def _call_saved(self, saved) -> None:
+        if saved.reference:
+            self.statusBar().showMessage(f"Saved: {saved.reference}", 15_000)
+        self.case_list.refresh()
+
+    def closeEvent(self, event) -> None:
+        self.runner.wait_for_all()
+        super().closeEvent(event)
