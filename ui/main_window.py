@@ -38,8 +38,7 @@ class MainWindow(QMainWindow):
         cases_page.addWidget(self.case_detail)
         cases_page.setStretchFactor(0, 1)
         cases_page.setStretchFactor(1, 1)
-        # The detail needs room for its two columns; the list scrolls sideways.
-        self.case_detail.setMinimumWidth(620)
+        self._cases_split = cases_page
 
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
@@ -95,6 +94,12 @@ class MainWindow(QMainWindow):
         if saved.reference:
             self.statusBar().showMessage(f"Saved: {saved.reference}", 15_000)
         self.case_list.refresh()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        # The case view needs room for its two columns; the list scrolls sideways.
+        width = self._cases_split.width() or self.width()
+        self._cases_split.setSizes([width * 9 // 20, width * 11 // 20])
 
     def closeEvent(self, event) -> None:
         self.runner.wait_for_all()
