@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -18,6 +17,9 @@ from PySide6.QtWidgets import (
 from contactdesk.domain.validation import Findings, parse_phone
 from contactdesk.services.callers import CallerHistory
 
+from .case_format import short_time, status_label
+from .table_model import FlatTableModel, Index
+
 OUTCOME_LABELS = {
     "case_created": "Case created",
     "information_given": "Information given",
@@ -27,30 +29,14 @@ OUTCOME_LABELS = {
 
 REFERENCE_ROLE = Qt.ItemDataRole.UserRole + 1
 
-_Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()  # the invisible root of a flat table
 
 
-def humanise(code: str) -> str:
-    return code.replace("_", " ").capitalize()
-
-
-def local_time(moment: datetime | None) -> str:
-    """Short local date and time: the year only when it is not this year."""
-    if moment is None:
-        return ""
-    local = moment.astimezone()
-    this_year = local.year == datetime.now(local.tzinfo).year
-    return local.strftime("%a %d %b %H:%M" if this_year else "%d %b %Y %H:%M")
-
-
-class TextTableModel(QAbstractTableModel):
+class TextTableModel(FlatTableModel):
     """A read-only table of text with a case reference (or None) behind each row."""
 
     def __init__(self, headers: Sequence[str], parent=None):
         super().__init__(parent)
-        self._headers = tuple(headers)
-        self._rows: list[tuple[str, ...]] = []
+        self.COLUMNS = tuple(headers)
         self._references: list[str | None] = []
 
     def set_rows(self, rows: Sequence[tuple[str, ...]], references: Sequence[str | None]) -> None:
@@ -59,26 +45,14 @@ class TextTableModel(QAbstractTableModel):
         self._references = list(references)
         self.endResetModel()
 
-    def rowCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._headers)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        row = self.row_at(index)
+        if row is None:
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self._rows[index.row()][index.column()]
+            return row[index.column()]
         if role == REFERENCE_ROLE:
             return self._references[index.row()]
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole):
-        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(self._headers)):
-            return self._headers[section]
         return None
 
 
@@ -149,11 +123,11 @@ class CallerHistoryPanel(QWidget):
             caller.name or "Name not known", phone.national if phone else "", where,
             f"{len(history.open_cases)} open case(s), {len(history.recent_calls)} recent contact(s)",
         ) if part))
-        self.open_cases.set_rows([(ref, category, humanise(status))
+        self.open_cases.set_rows([(ref, category, status_label(status))
                                   for ref, category, status in history.open_cases],
                                  [ref for ref, _, _ in history.open_cases])
         self.contacts.set_rows(
-            [(local_time(c.started_at), c.category or "",
+            [(short_time(c.started_at), c.category or "",
               c.reference or OUTCOME_LABELS.get(c.outcome, c.outcome)) for c in history.recent_calls],
             [c.reference for c in history.recent_calls])
 

@@ -28,6 +28,15 @@ def local_time(value: datetime | None) -> str:
     return value.astimezone(LONDON).strftime(DATETIME_FORMAT)
 
 
+def short_time(moment: datetime | None) -> str:
+    """Short UK local date and time for lists: the year only when it is not this year."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(LONDON)
+    this_year = local.year == datetime.now(LONDON).year
+    return local.strftime("%a %d %b %H:%M" if this_year else "%d %b %Y %H:%M")
+
+
 def status_label(value: str | None) -> str:
     if not value:
         return ""

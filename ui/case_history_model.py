@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from contactdesk.services.cases import HistoryEntry
 
 from .case_format import local_time, status_label
-
-_Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()  # the invisible root: these are flat tables
+from .table_model import FlatTableModel, Index
 
 FIELD_LABELS = {
     "status": "Status",
@@ -33,12 +31,8 @@ _TIME_FIELDS = {"due_at", "closed_at", "received_at", "created_at"}
 EMPTY = "(none)"
 
 
-class CaseHistoryModel(QAbstractTableModel):
+class CaseHistoryModel(FlatTableModel):
     COLUMNS = ("When", "Who", "Change")
-
-    def __init__(self, parent: QObject | None = None):
-        super().__init__(parent)
-        self._rows: list[tuple[str, str, str]] = []
 
     def set_history(self, entries: tuple[HistoryEntry, ...], *,
                     service_names: dict[int, str] | None = None,
@@ -54,29 +48,10 @@ class CaseHistoryModel(QAbstractTableModel):
     def change_at(self, row: int) -> str:
         return self._rows[row][2]
 
-    def rowCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole):
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.COLUMNS)):
-            return self.COLUMNS[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.parent().isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self._rows[index.row()][index.column()]
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        row = self.row_at(index)
+        if row is not None and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return row[index.column()]
         return None
 
 

@@ -12,10 +12,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
@@ -24,6 +22,7 @@ from PySide6.QtGui import QColor, QFont
 from contactdesk.services.case_search import CaseCursor, CasePage, CaseQuery, CaseRow
 
 from .case_format import local_time, status_label
+from .table_model import ROOT, FlatTableModel, Index
 
 ReferenceRole = Qt.ItemDataRole.UserRole + 1
 CaseRowRole = Qt.ItemDataRole.UserRole + 2
@@ -31,11 +30,9 @@ CaseRowRole = Qt.ItemDataRole.UserRole + 2
 OVERDUE_FOREGROUND = QColor("#8b0000")
 OVERDUE_BACKGROUND = QColor("#fde2e2")
 
-_Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()  # the invisible root: these are flat tables
 
 
-class CaseTableModel(QAbstractTableModel):
+class CaseTableModel(FlatTableModel):
     """Columns Reference .. Due over CaseRow pages; see the module docstring for loading."""
 
     COLUMNS = ("Reference", "Received", "Status", "Category", "Service", "Caller", "Location",
@@ -112,10 +109,10 @@ class CaseTableModel(QAbstractTableModel):
         if self._query is not None:
             self.set_query(self._query)
 
-    def canFetchMore(self, parent: _Index = _ROOT) -> bool:
+    def canFetchMore(self, parent: Index = ROOT) -> bool:
         return (not parent.isValid() and not self._loading and self._next is not None)
 
-    def fetchMore(self, parent: _Index = _ROOT) -> None:
+    def fetchMore(self, parent: Index = ROOT) -> None:
         if self.canFetchMore(parent):
             self._request(self._next)
 
@@ -183,31 +180,17 @@ class CaseTableModel(QAbstractTableModel):
         return self.RECEIVED
 
     # -- Qt model interface --------------------------------------------------------
-    def rowCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.COLUMNS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        if role == Qt.ItemDataRole.ToolTipRole and section not in self.SORT_KEYS:
+        if (role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal
+                and 0 <= section < len(self.COLUMNS) and section not in self.SORT_KEYS):
             return f"{self.COLUMNS[section]} (not sortable)"
-        return None
+        return super().headerData(section, orientation, role)
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.parent().isValid() or not 0 <= index.row() < len(self._rows):
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        case = self.row_at(index)
+        if case is None:
             return None
-        case = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(case, column)

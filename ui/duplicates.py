@@ -9,13 +9,13 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QGroupBox, QLabel, QVBoxLayo
 
 from contactdesk.services.cases import CaseSummary
 
-from .caller_panel import humanise, local_time
+from .case_format import short_time, status_label
 
 
 def describe(case: CaseSummary) -> str:
     where = ", ".join(part for part in (case.location, case.postcode) if part) or "no address"
     return (f"{case.reference}: {case.category} at {where}; reported "
-            f"{local_time(case.received_at)}, {humanise(case.status).lower()}")
+            f"{short_time(case.received_at)}, {status_label(case.status).lower()}")
 
 
 class DuplicatesBox(QGroupBox):
