@@ -12,7 +12,7 @@ import sys
 import traceback
 
 from ..domain.errors import ContactDeskError
-from . import commands
+from . import commands, staffing
 
 EXIT_OK, EXIT_ROWS_REJECTED, EXIT_UNUSABLE = 0, 1, 2
 
@@ -72,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--name", required=True, help='full name, e.g. "Sam Taylor"')
     add.set_defaults(handler=commands.users_add)
     users_sub.add_parser("list", help="list users").set_defaults(handler=commands.users_list)
+
+    staffing.register(sub)
     return parser
 
 
