@@ -12,7 +12,7 @@ import sys
 import traceback
 
 from ..domain.errors import ContactDeskError
-from . import commands, staffing
+from . import commands, staffing, statistics
 
 EXIT_OK, EXIT_ROWS_REJECTED, EXIT_UNUSABLE = 0, 1, 2
 
@@ -73,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     add.set_defaults(handler=commands.users_add)
     users_sub.add_parser("list", help="list users").set_defaults(handler=commands.users_list)
 
+    statistics.register(sub)
     staffing.register(sub)
     return parser
 

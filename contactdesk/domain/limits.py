@@ -22,3 +22,5 @@ LOCALITY = 60
 TOWN = 60
 SETTING_VALUE = 2000
 AUDIT_VALUE = 4000
+TELEPHONY_ID = 80  # call ids, queue and agent names in telephony logs
+TELEPHONY_DATA = 400

@@ -15,10 +15,10 @@ from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
 from .base import utcnow
-from .models import AuditEntry, ReferenceCounter
+from .models import AuditEntry, ReferenceCounter, TelephonyFeed
 
 # Bookkeeping tables whose changes are not user changes.
-_NOT_AUDITED = {AuditEntry, ReferenceCounter}
+_NOT_AUDITED = {AuditEntry, ReferenceCounter, TelephonyFeed}
 # Bookkeeping columns every audit row already implies (who, when, which version).
 _IMPLIED_FIELDS = {"version", "updated_at", "updated_by_id"}
 

@@ -6,17 +6,20 @@ migrations that build it, and a test checks the two agree.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     ForeignKey,
     Index,
     Integer,
+    SmallInteger,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -320,6 +323,102 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(limits.CODE), primary_key=True)
     value: Mapped[str] = mapped_column(String(limits.SETTING_VALUE))
+
+
+# --- Call statistics: raw facts from telephony feeds and the app's own call timer ---
+
+# How a queue attempt ended: answered, abandoned, timed out, or another exit
+# (left by key, queue empty, withdrawn, failed). NULL: no outcome yet (unresolved).
+ATTEMPT_OUTCOMES = ("answered", "abandoned", "timeout", "key", "empty", "withdrawn", "failed")
+APP_SOURCE = "app"  # the source name of calls logged in the app (its own call timer)
+
+
+class CallAttempt(Base):
+    """One caller's attempt in one queue: when it entered, how it ended, how long it waited.
+
+    Times are Unix seconds as the telephony logs give them; ``local_day`` and
+    ``local_hour`` are the queue entry time in Europe/London, computed once on
+    import so every figure groups by the council's day on both databases.
+    """
+
+    __tablename__ = "call_attempts"
+    __table_args__ = (
+        UniqueConstraint("source", "callid", "queue", "entered_epoch", name="uq_call_attempts_key"),
+        CheckConstraint(_in("outcome", ATTEMPT_OUTCOMES), name="outcome_known"),
+        CheckConstraint("wait_seconds IS NULL OR wait_seconds >= 0", name="wait_not_negative"),
+        CheckConstraint("talk_seconds IS NULL OR talk_seconds >= 0", name="talk_not_negative"),
+        CheckConstraint("local_hour BETWEEN 0 AND 23", name="local_hour_range"),
+        Index("ix_call_attempts_source_entered", "source", "entered_epoch"),
+        Index("ix_call_attempts_day", "local_day", "source"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    source: Mapped[str] = mapped_column(String(limits.CODE))
+    callid: Mapped[str] = mapped_column(String(limits.TELEPHONY_ID))
+    queue: Mapped[str] = mapped_column(String(limits.TELEPHONY_ID))
+    entered_epoch: Mapped[int] = mapped_column(BigInteger)
+    local_day: Mapped[date] = mapped_column(Date)
+    local_hour: Mapped[int] = mapped_column(SmallInteger)
+    outcome: Mapped[str | None] = mapped_column(String(12))
+    wait_seconds: Mapped[int | None] = mapped_column(Integer)
+    talk_seconds: Mapped[int | None] = mapped_column(Integer)
+    agent: Mapped[str | None] = mapped_column(String(limits.TELEPHONY_ID))
+    ended_epoch: Mapped[int | None] = mapped_column(BigInteger)
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id", ondelete="SET NULL"))
+
+
+class CallWaitDay(Base):
+    """Attempts per day, queue, outcome and whole second of wait (a wait histogram).
+
+    Derived from ``call_attempts`` for telephony sources and rebuilt for the days
+    an import touches. A year holds about a tenth as many rows as attempts, and
+    every figure (any threshold, any basis) can be summed from it, so year-to-date
+    comparisons stay fast at council volumes.
+    """
+
+    __tablename__ = "call_wait_days"
+    __table_args__ = (Index("ix_call_wait_days_day", "local_day", "source"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    source: Mapped[str] = mapped_column(String(limits.CODE))
+    local_day: Mapped[date] = mapped_column(Date)
+    queue: Mapped[str] = mapped_column(String(limits.TELEPHONY_ID))
+    outcome: Mapped[str | None] = mapped_column(String(12))
+    wait_seconds: Mapped[int | None] = mapped_column(Integer)
+    attempts: Mapped[int] = mapped_column(Integer)
+    talk_total: Mapped[int] = mapped_column(BigInteger)
+    talk_count: Mapped[int] = mapped_column(Integer)
+
+
+class AgentEvent(Base):
+    """Member and system events from a queue log (logins, pauses), kept for occupancy."""
+
+    __tablename__ = "agent_events"
+    __table_args__ = (
+        UniqueConstraint("source", "occurred_epoch", "queue", "agent", "event",
+                         name="uq_agent_events_key"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    source: Mapped[str] = mapped_column(String(limits.CODE))
+    occurred_epoch: Mapped[int] = mapped_column(BigInteger)
+    queue: Mapped[str] = mapped_column(String(limits.TELEPHONY_ID))
+    agent: Mapped[str] = mapped_column(String(limits.TELEPHONY_ID))
+    event: Mapped[str] = mapped_column(String(limits.CODE))
+    data: Mapped[str | None] = mapped_column(String(limits.TELEPHONY_DATA))
+
+
+class TelephonyFeed(Base):
+    """How far a log file of a source has been read, so a re-import reads only new lines."""
+
+    __tablename__ = "telephony_feeds"
+
+    source: Mapped[str] = mapped_column(String(limits.CODE), primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(limits.LABEL), primary_key=True)
+    bytes_read: Mapped[int] = mapped_column(BigInteger)
+    lines_read: Mapped[int] = mapped_column(BigInteger)
+    prefix_sha256: Mapped[str] = mapped_column(String(64))
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 add_length_checks(Base.metadata)

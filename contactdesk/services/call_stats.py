@@ -1,0 +1,185 @@
+"""Call-handling figures from stored queue attempts, summed by the database.
+
+Two fact tables hold the same numbers at different grain: ``call_attempts``
+(one row per attempt, with hour and agent) and ``call_wait_days`` (a wait
+histogram per day and queue, telephony sources only). A figure that needs no
+hour or agent is summed from the histogram, about ten times fewer rows; both
+give the same sums (a test holds them to it).
+
+Sources: imported telephony feeds, or the app's own call timer (calls logged in
+ContactDesk; it never sees a caller who hung up in the queue). ``auto`` takes
+the telephony feeds when they hold any attempt in the span, else the app.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Engine, and_, case, exists, func, literal, select
+from sqlalchemy.orm import Session
+
+from ..domain.call_metrics import (
+    CallCounts,
+    CallFigures,
+    Comparison,
+    Definition,
+    compare,
+    ytd_spans,
+)
+from ..domain.errors import ValidationError
+from ..persistence.models import APP_SOURCE, CallAttempt, CallWaitDay
+from ..persistence.uow import UnitOfWork
+from ..telephony.records import ABANDONED, ANSWERED, OTHER_EXITS, TIMEOUT
+
+GROUPINGS = ("hour", "day", "queue", "agent")
+TELEPHONY, AUTO = "telephony", "auto"
+
+
+@dataclass(frozen=True)
+class StatsQuery:
+    date_from: date
+    date_to: date
+    definition: Definition = Definition()
+    source: str = AUTO  # auto, telephony, app, or one feed's name
+    queue: str | None = None
+    by: str | None = None  # hour, day, queue or agent
+
+    def __post_init__(self) -> None:
+        if self.date_to < self.date_from:
+            raise ValidationError.single("to", "is before from")
+        if self.by is not None and self.by not in GROUPINGS:
+            raise ValidationError.single("by", f"'{self.by}' is not one of {', '.join(GROUPINGS)}")
+
+
+@dataclass(frozen=True)
+class CallStats:
+    figures: CallFigures
+    source: str  # the source actually used: telephony, app, or a feed name
+    source_label: str  # what that means, for the foot of a report
+    groups: tuple[tuple[object, CallFigures], ...] = ()  # (hour/day/queue/agent, figures)
+
+
+@dataclass(frozen=True)
+class YearToDate:
+    as_of: date
+    this_year: CallStats
+    last_year: CallStats
+    comparisons: tuple[Comparison, ...]
+
+
+def source_label(source: str) -> str:
+    if source == APP_SOURCE:
+        return ("the app's call timer (calls logged in ContactDesk: answered calls only, "
+                "callers who hung up in the queue are not seen)")
+    if source == TELEPHONY:
+        return "telephony logs (all imported feeds)"
+    return f"telephony log '{source}'"
+
+
+def call_stats(engine: Engine, query: StatsQuery) -> CallStats:
+    with UnitOfWork(engine) as uow:
+        return stats_in(uow.session, query)
+
+
+def year_to_date(engine: Engine, as_of: date, definition: Definition | None = None,
+                 source: str = AUTO, queue: str | None = None) -> YearToDate:
+    """The financial year to ``as_of`` beside the same span a year earlier."""
+    definition = definition or Definition()
+    (this_from, this_to), (last_from, last_to) = ytd_spans(as_of)
+    with UnitOfWork(engine) as uow:
+        chosen = _choose_source(uow.session, source, last_from, this_to)
+        this = stats_in(uow.session, StatsQuery(this_from, this_to, definition, chosen, queue))
+        last = stats_in(uow.session, StatsQuery(last_from, last_to, definition, chosen, queue))
+    return YearToDate(as_of, this, last, tuple(compare(this.figures, last.figures)))
+
+
+def stats_in(session: Session, query: StatsQuery) -> CallStats:
+    source = _choose_source(session, query.source, query.date_from, query.date_to)
+    facts = _facts(source, query)
+    sums = _sums(facts, query.definition)
+    where = [facts.c.local_day.between(query.date_from, query.date_to)]
+    if query.queue:
+        where.append(facts.c.queue == query.queue)
+    total = _counts(session.execute(select(*sums).where(*where)).one())
+    figures = CallFigures(query.date_from, query.date_to, query.definition, total)
+    groups: list[tuple[object, CallFigures]] = []
+    if query.by:
+        key = facts.c[_GROUP_COLUMNS[query.by]]
+        rows = session.execute(select(key, *sums).where(*where).group_by(key).order_by(key))
+        for row in rows:
+            groups.append((row[0], CallFigures(query.date_from, query.date_to, query.definition,
+                                               _counts(row[1:]))))
+    return CallStats(figures, source, source_label(source), tuple(groups))
+
+
+_GROUP_COLUMNS = {"hour": "local_hour", "day": "local_day", "queue": "queue", "agent": "agent"}
+
+
+def _choose_source(session: Session, source: str, date_from: date, date_to: date) -> str:
+    if source != AUTO:
+        return source
+    a = CallAttempt
+    telephony = session.scalar(select(exists().where(
+        a.local_day.between(date_from, date_to), a.source != APP_SOURCE)))
+    return TELEPHONY if telephony else APP_SOURCE
+
+
+def _source_filter(column, source: str):
+    if source == TELEPHONY:
+        return column != APP_SOURCE
+    return column == source
+
+
+def _facts(source: str, query: StatsQuery):
+    """A subquery of (day, hour, queue, agent, outcome, wait, n, talk_total, talk_count)."""
+    if query.by in ("hour", "agent") or source == APP_SOURCE:
+        a = CallAttempt.__table__
+        return (select(a.c.local_day, a.c.local_hour, a.c.queue, a.c.agent, a.c.outcome,
+                       a.c.wait_seconds.label("wait"), literal(1).label("n"),
+                       func.coalesce(a.c.talk_seconds, 0).label("talk_total"),
+                       case((a.c.talk_seconds.is_(None), 0), else_=1).label("talk_count"))
+                .where(_source_filter(a.c.source, source))
+                .subquery("facts"))
+    w = CallWaitDay.__table__
+    return (select(w.c.local_day, w.c.queue, w.c.outcome, w.c.wait_seconds.label("wait"),
+                   w.c.attempts.label("n"), w.c.talk_total, w.c.talk_count)
+            .where(_source_filter(w.c.source, source))
+            .subquery("facts"))
+
+
+def _sums(f, definition: Definition) -> list:
+    n, wait, outcome = f.c.n, f.c.wait, f.c.outcome
+    threshold, short = definition.threshold_seconds, definition.short_abandon_seconds
+    answered, abandoned = outcome == ANSWERED, outcome == ABANDONED
+
+    def count(condition):
+        return func.coalesce(func.sum(case((condition, n), else_=0)), 0)
+
+    def total(condition, value):
+        return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
+
+    return [
+        count(outcome.is_not(None)),
+        count(answered),
+        count(and_(answered, wait <= threshold)),
+        count(abandoned),
+        count(and_(abandoned, wait <= threshold)),
+        count(and_(abandoned, wait < short)),
+        count(outcome == TIMEOUT),
+        count(outcome.in_(OTHER_EXITS)),
+        count(outcome.is_(None)),
+        total(and_(answered, wait.is_not(None)), wait * n),
+        count(and_(answered, wait.is_not(None))),
+        total(and_(abandoned, wait.is_not(None)), wait * n),
+        count(and_(abandoned, wait.is_not(None))),
+        func.max(case((outcome.is_not(None), wait))),
+        total(answered, f.c.talk_total),
+        total(answered, f.c.talk_count),
+    ]
+
+
+def _counts(row) -> CallCounts:
+    values = [None if v is None else int(v) for v in row]
+    longest = values[13]
+    return CallCounts(*values[:13], longest, *values[14:])

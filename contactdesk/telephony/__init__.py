@@ -1,0 +1,1 @@
+"""Telephony logs read into queue attempts: Asterisk queue_log and a CSV layout."""

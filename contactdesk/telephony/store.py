@@ -1,0 +1,188 @@
+"""Writing what a telephony log held: new attempts, late outcomes, agent events.
+
+Everything from one read is written in one transaction, so an import either
+lands whole or not at all. Attempts already stored are recognised by their key
+(source, callid, queue, queue entry time): a re-read of the same lines adds
+nothing, and an attempt stored while still waiting is closed by the import
+that sees its outcome.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+
+from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from ..domain.working_time import LONDON
+from ..persistence.models import AgentEvent, CallAttempt, CallWaitDay
+from .records import ANSWERED, Attempt, LateEvent, ReadResult
+
+CHUNK = 500  # values per IN (...) list
+
+
+@lru_cache(maxsize=65536)
+def _local_hour_of(utc_hour: int) -> tuple[date, int]:
+    # UK offsets are whole hours, so a whole UTC hour falls in one local hour.
+    moment = datetime.fromtimestamp(utc_hour * 3600, LONDON)
+    return moment.date(), moment.hour
+
+
+def local_day_and_hour(epoch: int) -> tuple[date, int]:
+    """The Europe/London day and hour of a Unix time."""
+    return _local_hour_of(epoch // 3600)
+
+
+@dataclass
+class StoreCounts:
+    created: int = 0  # new attempts stored
+    closed: int = 0  # attempts given their outcome (new ones and ones left waiting before)
+    still_waiting: int = 0  # new attempts with no outcome yet
+    duplicates: int = 0  # attempts and events already stored
+    agent_events: int = 0
+    unmatched: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
+    days: set[date] = field(default_factory=set)  # days whose figures changed
+
+
+def store_read(session: Session, source: str, read: ReadResult) -> StoreCounts:
+    counts = StoreCounts()
+    _store_attempts(session, source, read.attempts, counts)
+    _store_late_events(session, source, read.late_events, counts)
+    _store_agent_events(session, source, read, counts)
+    refresh_wait_days(session, source, counts.days)
+    return counts
+
+
+def _store_attempts(session: Session, source: str, attempts: list[Attempt], counts: StoreCounts) -> None:
+    if not attempts:
+        return
+    t = CallAttempt.__table__
+    low = min(a.entered_epoch for a in attempts)
+    high = max(a.entered_epoch for a in attempts)
+    stored = {(r.callid, r.queue, r.entered_epoch): r for r in session.execute(
+        select(t.c.id, t.c.callid, t.c.queue, t.c.entered_epoch, t.c.outcome, t.c.talk_seconds)
+        .where(t.c.source == source, t.c.entered_epoch.between(low, high)))}
+    new_rows, changes, seen = [], [], set()
+    for a in attempts:
+        key = a.key
+        if key in seen:
+            counts.duplicates += 1  # the same ENTERQUEUE twice in one file
+            continue
+        seen.add(key)
+        day, hour = local_day_and_hour(a.entered_epoch)
+        row = stored.get(key)
+        if row is None:
+            new_rows.append({
+                "source": source, "callid": a.callid, "queue": a.queue,
+                "entered_epoch": a.entered_epoch, "local_day": day, "local_hour": hour,
+                "outcome": a.outcome, "wait_seconds": a.wait_seconds,
+                "talk_seconds": a.talk_seconds, "agent": a.agent, "ended_epoch": a.ended_epoch,
+                "call_id": None})
+            counts.created += 1
+            counts.closed += a.outcome is not None
+            counts.still_waiting += a.outcome is None
+            counts.days.add(day)
+        elif row.outcome is None and a.outcome is not None:
+            changes.append(_change(row.id, a.outcome, a.wait_seconds, a.talk_seconds, a.agent,
+                                   a.ended_epoch))
+            counts.closed += 1
+            counts.days.add(day)
+        elif row.outcome == ANSWERED and row.talk_seconds is None and a.talk_seconds is not None:
+            changes.append(_change(row.id, ANSWERED, a.wait_seconds, a.talk_seconds, a.agent,
+                                   a.ended_epoch))
+            counts.days.add(day)
+        else:
+            counts.duplicates += 1
+    if new_rows:
+        session.connection().execute(insert(t), new_rows)
+    _apply_changes(session, changes)
+
+
+def _change(row_id, outcome, wait, talk, agent, ended) -> dict:
+    return {"row_id": row_id, "new_outcome": outcome, "new_wait": wait, "new_talk": talk,
+            "new_agent": agent, "new_ended": ended}
+
+
+def _apply_changes(session: Session, changes: list[dict]) -> None:
+    if not changes:
+        return
+    t = CallAttempt.__table__
+    statement = (update(t).where(t.c.id == bindparam("row_id")).values(
+        outcome=bindparam("new_outcome"), wait_seconds=bindparam("new_wait"),
+        talk_seconds=bindparam("new_talk"), agent=bindparam("new_agent"),
+        ended_epoch=bindparam("new_ended")))
+    session.connection().execute(statement, changes)
+
+
+def _store_late_events(session: Session, source: str, events: list[LateEvent],
+                       counts: StoreCounts) -> None:
+    """Outcomes and talk times for attempts that entered the queue in an earlier import."""
+    t = CallAttempt.__table__
+    for event in events:
+        row = session.execute(
+            select(t.c.id, t.c.entered_epoch, t.c.local_day, t.c.outcome, t.c.wait_seconds,
+                   t.c.talk_seconds, t.c.agent)
+            .where(t.c.source == source, t.c.callid == event.callid, t.c.queue == event.queue,
+                   t.c.entered_epoch <= event.epoch)
+            .order_by(t.c.entered_epoch.desc()).limit(1)).first()
+        if row is None:
+            counts.unmatched.append((event.line, (
+                f"{event.event} for call {event.callid} in queue {event.queue}, which never "
+                "entered it (no ENTERQUEUE in this file or an earlier import)")))
+            continue
+        wait = event.wait_seconds
+        if wait is None:
+            wait = max(event.epoch - row.entered_epoch, 0)
+        if row.outcome is None and event.outcome is not None:
+            counts.closed += 1
+            _apply_changes(session, [_change(row.id, event.outcome, wait, event.talk_seconds,
+                                             event.agent, event.epoch)])
+        elif row.outcome == ANSWERED and row.talk_seconds is None and event.talk_seconds is not None:
+            _apply_changes(session, [_change(row.id, ANSWERED, row.wait_seconds, event.talk_seconds,
+                                             row.agent or event.agent, event.epoch)])
+        else:
+            counts.duplicates += 1
+            continue
+        counts.days.add(row.local_day)
+
+
+def _store_agent_events(session: Session, source: str, read: ReadResult, counts: StoreCounts) -> None:
+    events = read.agent_events
+    if not events:
+        return
+    t = AgentEvent.__table__
+    low, high = min(e.epoch for e in events), max(e.epoch for e in events)
+    seen = set(session.execute(
+        select(t.c.occurred_epoch, t.c.queue, t.c.agent, t.c.event)
+        .where(t.c.source == source, t.c.occurred_epoch.between(low, high))).tuples())
+    rows = []
+    for e in events:
+        key = (e.epoch, e.queue, e.agent, e.event)
+        if key in seen:
+            counts.duplicates += 1
+            continue
+        seen.add(key)
+        rows.append({"source": source, "occurred_epoch": e.epoch, "queue": e.queue[:80],
+                     "agent": e.agent[:80], "event": e.event, "data": e.data})
+    if rows:
+        session.connection().execute(insert(t), rows)
+    counts.agent_events = len(rows)
+
+
+def refresh_wait_days(session: Session, source: str, days: set[date]) -> None:
+    """Rebuild the wait histogram of ``source`` for ``days`` from its attempts."""
+    a, w = CallAttempt.__table__, CallWaitDay.__table__
+    ordered = sorted(days)
+    for start in range(0, len(ordered), CHUNK):
+        chunk = ordered[start:start + CHUNK]
+        session.execute(delete(w).where(w.c.source == source, w.c.local_day.in_(chunk)))
+        grouped = (
+            select(a.c.source, a.c.local_day, a.c.queue, a.c.outcome, a.c.wait_seconds,
+                   func.count(), func.coalesce(func.sum(a.c.talk_seconds), 0), func.count(a.c.talk_seconds))
+            .where(a.c.source == source, a.c.local_day.in_(chunk))
+            .group_by(a.c.source, a.c.local_day, a.c.queue, a.c.outcome, a.c.wait_seconds))
+        session.execute(insert(w).from_select(
+            ["source", "local_day", "queue", "outcome", "wait_seconds", "attempts", "talk_total",
+             "talk_count"], grouped))
