@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
 from ..domain import limits
@@ -25,14 +25,17 @@ from ..persistence.models import (
     CHANNELS,
     PRIORITIES,
     Call,
+    CallAttempt,
     CallCase,
     Case,
     CaseStatusChange,
     Property,
     Street,
+    User,
 )
 from ..persistence.references import allocate_references
 from ..persistence.uow import UnitOfWork
+from ..telephony.app_calls import app_attempt_row
 from . import callers, catalogue
 from .settings import load_settings
 
@@ -137,6 +140,8 @@ def log_call(engine: Engine, data: CallInput, agent_id: int | None) -> CallSaved
         )
         s.add(call)
         s.flush()
+        if call.channel == "phone":
+            _record_app_attempt(s, call)
         reference, created = None, False
         if data.add_to_case.strip():
             case = _open_case(s, data.add_to_case.strip())
@@ -158,6 +163,13 @@ def log_call(engine: Engine, data: CallInput, agent_id: int | None) -> CallSaved
         findings.raise_if_errors()
         uow.commit()
         return CallSaved(call.id, reference, created, tuple(findings.warnings))
+
+
+def _record_app_attempt(session: Session, call: Call) -> None:
+    """The call as the app's own call timer sees it (a source of call figures)."""
+    agent = session.get(User, call.agent_id).username if call.agent_id else None
+    session.execute(insert(CallAttempt.__table__), [app_attempt_row(
+        call.id, call.started_at, call.answered_at, call.ended_at, call.wait_seconds, agent)])
 
 
 def findings_ok(findings: Findings) -> bool:

@@ -154,9 +154,9 @@ def _store_agent_events(session: Session, source: str, read: ReadResult, counts:
         return
     t = AgentEvent.__table__
     low, high = min(e.epoch for e in events), max(e.epoch for e in events)
-    seen = set(session.execute(
+    seen = {tuple(row) for row in session.execute(
         select(t.c.occurred_epoch, t.c.queue, t.c.agent, t.c.event)
-        .where(t.c.source == source, t.c.occurred_epoch.between(low, high))).tuples())
+        .where(t.c.source == source, t.c.occurred_epoch.between(low, high)))}
     rows = []
     for e in events:
         key = (e.epoch, e.queue, e.agent, e.event)

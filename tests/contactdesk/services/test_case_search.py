@@ -193,13 +193,13 @@ def test_the_migration_fills_the_word_tables_for_existing_cases(fresh_database_u
             config.attributes["connection"] = connection
             command.upgrade(config, "0001")
         upgrade(engine)  # seeds the reference data on 0001... then the search indexes
-        with engine.begin() as connection:
-            config = alembic_config(engine)
-            config.attributes["connection"] = connection
-            command.downgrade(config, "0001")
         saved = log_call(engine, CallInput(caller_phone="01709 823456", caller_name="Ann Jones",
                                            address="14 Wellgate", category="Litter",
                                            description="Litter"), None)
+        with engine.begin() as connection:  # back to before the word tables, keeping the case
+            config = alembic_config(engine)
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0001")
         upgrade(engine)
         assert found(engine, text="ann wel") == set()  # name and street words do not mix
         assert found(engine, text="jones") == found(engine, text="wellgate") == {saved.reference}
