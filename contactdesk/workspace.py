@@ -7,16 +7,22 @@ method is safe to call from a worker thread (each opens its own unit of work).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 
 from sqlalchemy import func, select
 
+from .domain.call_metrics import Definition
 from .persistence.engine import create_database_engine, describe_url
 from .persistence.migrations import require_current_schema, schema_state, upgrade
 from .persistence.models import Call, Case, User
 from .persistence.uow import UnitOfWork
-from .services import callers, case_search, cases, catalogue, gazetteer, users
+from .services import call_stats as stats
+from .services import callers, case_search, cases, catalogue, gazetteer, staffing_plan, users
 from .services.calls import CallInput, CallSaved, log_call
+from .telephony import importer
 
 
 @dataclass(frozen=True)
@@ -127,3 +133,20 @@ class Workspace:
                  expected_version: int | None = None) -> cases.CaseSummary:
         return cases.reassign(self._engine, reference, service, reason, user_id,
                               expected_version=expected_version)
+
+    # -- call statistics and staffing (supervisors) ------------------------------
+    def call_stats(self, query: stats.StatsQuery) -> stats.CallStats:
+        return stats.call_stats(self._engine, query)
+
+    def year_to_date(self, as_of: date, definition: Definition | None = None,
+                     source: str = stats.AUTO, queue: str | None = None) -> stats.YearToDate:
+        return stats.year_to_date(self._engine, as_of, definition, source, queue)
+
+    def staffing_plan(self, query: staffing_plan.StaffingQuery) -> staffing_plan.StaffingPlan:
+        return staffing_plan.staffing_plan(self._engine, query)
+
+    def import_call_log(self, path: Path | str, fmt: str = "asterisk-queue-log",
+                        source: str | None = None,
+                        progress: Callable[[int, int], None] | None = None) -> importer.CallImportSummary:
+        """Import a telephony log; ``progress(done, total)`` is called on the worker thread."""
+        return importer.import_call_log(self._engine, path, fmt, source, progress)
