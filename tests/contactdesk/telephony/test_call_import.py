@@ -1,0 +1,181 @@
+"""Importing telephony logs: re-imports, appended logs, late outcomes, bad lines, CSV."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from contactdesk.domain.errors import ContactDeskError, ValidationError
+from contactdesk.domain.working_time import LONDON
+from contactdesk.persistence.engine import create_database_engine
+from contactdesk.persistence.models import AgentEvent, CallAttempt
+from contactdesk.persistence.uow import UnitOfWork
+from contactdesk.services.call_stats import StatsQuery, call_stats
+from contactdesk.telephony.importer import import_call_log
+
+from .test_sample_figures import DAY, SAMPLE
+
+LINES = SAMPLE.read_text().splitlines(keepends=True)
+
+
+@pytest.fixture
+def sqlite_engine(fresh_database_url):
+    engine = create_database_engine(fresh_database_url("sqlite"))
+    yield engine
+    engine.dispose()
+
+
+def figures(engine, day=DAY):
+    return call_stats(engine, StatsQuery(day, day)).figures.as_dict()
+
+
+def count(engine, model=CallAttempt) -> int:
+    with UnitOfWork(engine) as uow:
+        return uow.session.scalar(select(func.count()).select_from(model))
+
+
+def test_importing_the_same_file_again_adds_nothing(engine, tmp_path):
+    first = import_call_log(engine, SAMPLE)
+    again = import_call_log(engine, SAMPLE)
+    assert (again.lines_read, again.attempts_created, again.bad_lines) == (0, 0, 0)
+    copy = tmp_path / "queue_log.1"  # the same lines under another name: read whole, all known
+    shutil.copy(SAMPLE, copy)
+    renamed = import_call_log(engine, copy)
+    assert renamed.lines_read == 39 and renamed.attempts_created == 0
+    assert renamed.duplicates_skipped == first.attempts_created + first.agent_events == 19
+    assert count(engine) == 11 and count(engine, AgentEvent) == 8
+    assert figures(engine)["offered"] == 11
+
+
+def test_an_appended_log_imports_only_the_new_lines_and_closes_waiting_attempts(engine, tmp_path):
+    log = tmp_path / "queue_log"
+    log.write_text("".join(LINES[:20]))  # ends with 1007 and 1008 waiting, 1010 not yet in
+    first = import_call_log(engine, log)
+    assert first.attempts_waiting == 2 and figures(engine)["unresolved"] == 2
+    with log.open("a") as handle:
+        handle.write("".join(LINES[20:]))
+    second = import_call_log(engine, log)
+    assert (second.first_line, second.lines_read) == (21, 19)
+    assert second.attempts_closed >= 1 and second.bad_lines == 0
+    whole = tmp_path / "whole.db"
+    other = create_database_engine(f"sqlite:///{whole}")
+    try:
+        from contactdesk.persistence.migrations import upgrade
+
+        upgrade(other)
+        import_call_log(other, SAMPLE)
+        assert figures(engine) == figures(other)
+    finally:
+        other.dispose()
+    assert figures(engine)["unresolved"] == 0
+    assert figures(engine)["average_talk_seconds"] == pytest.approx(168.6)  # completions after the split
+
+
+def test_a_log_rewritten_from_the_start_is_read_whole_and_deduplicated(sqlite_engine, tmp_path):
+    log = tmp_path / "queue_log"
+    log.write_text("".join(LINES[:30]))
+    import_call_log(sqlite_engine, log)
+    log.write_text("1715580000|NONE|NONE|NONE|QUEUESTART|\n" + "".join(LINES))  # not a prefix any more
+    again = import_call_log(sqlite_engine, log)
+    assert again.first_line == 1 and again.lines_read == 40
+    assert figures(sqlite_engine)["offered"] == 11 and count(sqlite_engine) == 11
+
+
+def test_an_outcome_with_no_queue_entry_anywhere_is_a_bad_line(sqlite_engine, tmp_path):
+    log = tmp_path / "queue_log"
+    log.write_text("1715587200|x1|main|NONE|ENTERQUEUE||1|1\n"
+                   "1715587203|x1|main|NONE|ABANDON|1|1|3\n"
+                   "1715587300|ghost|main|NONE|ABANDON|1|1|9\n")
+    summary = import_call_log(sqlite_engine, log)
+    assert summary.bad_lines == 1
+    assert summary.problems == ((3, "ABANDON for call ghost in queue main, which never entered it "
+                                    "(no ENTERQUEUE in this file or an earlier import)"),)
+    assert figures(sqlite_engine)["abandoned"] == 1
+
+
+def test_bad_lines_never_stop_the_import_nor_make_a_figure(sqlite_engine, tmp_path):
+    log = tmp_path / "queue_log"
+    bad = ["not a line\n", "1715587999|a|b\n", "abc|x|main|NONE|ABANDON|1|1|3\n"]
+    log.write_text(LINES[0] + bad[0] + "".join(LINES[1:10]) + bad[1] + "".join(LINES[10:]) + bad[2])
+    summary = import_call_log(sqlite_engine, log)
+    assert summary.bad_lines == 3 and [line for line, _ in summary.problems] == [2, 12, 42]
+    assert summary.lines()[-3].startswith("line 2: ")
+    assert figures(sqlite_engine)["offered"] == 11
+
+
+def test_talk_time_reported_after_an_earlier_import_answered_the_call(sqlite_engine, tmp_path):
+    log = tmp_path / "queue_log"
+    log.write_text("1715587200|c|main|NONE|ENTERQUEUE||1|1\n1715587210|c|main|SIP/1|CONNECT|10|c.1|2\n")
+    import_call_log(sqlite_engine, log)
+    assert figures(sqlite_engine)["average_talk_seconds"] is None
+    with log.open("a") as handle:
+        handle.write("1715587400|c|main|SIP/1|COMPLETECALLER|10|190|1\n")
+    import_call_log(sqlite_engine, log)
+    assert figures(sqlite_engine)["average_talk_seconds"] == 190
+
+
+def test_two_sources_are_kept_apart_and_the_app_name_is_refused(sqlite_engine):
+    import_call_log(sqlite_engine, SAMPLE, source="pbx-a")
+    import_call_log(sqlite_engine, SAMPLE, source="pbx-b")
+    assert count(sqlite_engine) == 22
+    one = call_stats(sqlite_engine, StatsQuery(DAY, DAY, source="pbx-a")).figures
+    assert one.counts.offered == 11
+    with pytest.raises(ValidationError, match="kept for calls logged in the app"):
+        import_call_log(sqlite_engine, SAMPLE, source="app")
+    with pytest.raises(ValidationError, match="is not a source name"):
+        import_call_log(sqlite_engine, SAMPLE, source="my pbx!")
+    with pytest.raises(ValidationError, match="is not a format"):
+        import_call_log(sqlite_engine, SAMPLE, fmt="xml")
+    with pytest.raises(ContactDeskError, match="does not exist"):
+        import_call_log(sqlite_engine, SAMPLE.with_name("missing.log"))
+
+
+CSV = """call_id,queue,entered,answered,ended,outcome,wait_seconds,talk_seconds,agent
+c1,main,2024-05-13T09:00:00+01:00,2024-05-13T09:00:08+01:00,2024-05-13T09:03:08+01:00,answered,,,Sam
+c2,main,2024-05-13 09:01:00,,2024-05-13 09:01:30,abandoned,,,
+c3,main,2024-05-13T08:02:00Z,,,answered,21,100,Ann
+c4,main,2024-05-13T09:03:00,,,,,,
+c5,main,13/05/2024 09:04,,,answered,5,5,Sam
+c6,main,2024-05-13T09:05:00,,,resolved,5,5,Sam
+c7,main,2024-05-13T09:06:00,,,abandoned,,,
+"""
+
+
+def test_a_csv_export_from_another_system(engine, tmp_path):
+    path = tmp_path / "calls.csv"
+    path.write_text(CSV)
+    summary = import_call_log(engine, path, fmt="csv")
+    assert summary.source == "csv" and summary.attempts_created == 4 and summary.bad_lines == 3
+    assert [line for line, _ in summary.problems] == [6, 7, 8]
+    assert "entered: '13/05/2024 09:04' is not a date and time" in summary.problems[0][1]
+    assert "outcome: 'resolved' is not one of" in summary.problems[1][1]
+    assert "wait_seconds: missing, and no ended time" in summary.problems[2][1]
+    d = figures(engine)
+    assert (d["offered"], d["answered"], d["abandoned"], d["unresolved"]) == (3, 2, 1, 1)
+    assert d["answered_within_threshold"] == 2 and d["asa_seconds"] == pytest.approx(14.5)
+    assert d["average_talk_seconds"] == pytest.approx(140)  # 180 from the times, 100 given
+    again = import_call_log(engine, path, fmt="csv")
+    assert again.attempts_created == 0 and again.duplicates_skipped == 4
+
+
+def test_a_file_that_is_not_a_csv_is_refused(sqlite_engine, tmp_path):
+    path = tmp_path / "calls.csv"
+    path.write_bytes(b"PK\x03\x04 not really a workbook")
+    with pytest.raises(ContactDeskError, match="not a CSV file"):
+        import_call_log(sqlite_engine, path, fmt="csv")
+
+
+def test_calls_logged_in_the_app_are_the_source_when_no_feed_exists(sqlite_engine):
+    from contactdesk.services.calls import CallInput, log_call
+
+    log_call(sqlite_engine, CallInput(caller_phone="01709 823456", outcome="information_given",
+                                      category="Litter", description="Asked about bins",
+                                      wait_seconds=12), None)
+    today = datetime.now(LONDON).date()
+    stats = call_stats(sqlite_engine, StatsQuery(today, today))
+    assert stats.source == "app" and "call timer" in stats.source_label
+    assert (stats.figures.counts.answered, stats.figures.asa_seconds) == (1, 12)
+    assert stats.figures.counts.abandoned == 0
