@@ -98,6 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     except ContactDeskError as exc:
         print(f"contactdesk: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
+    except BrokenPipeError:  # output piped into `head` and the like: nothing more to say
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("contactdesk: interrupted", file=sys.stderr)
         return 130

@@ -40,7 +40,7 @@ def register(sub) -> None:
     imp = sub.add_parser("import-calls", help="import a telephony log (Asterisk queue_log or CSV)")
     imp.add_argument("file", metavar="FILE")
     imp.add_argument("--format", choices=FORMATS, default="asterisk-queue-log",
-                     help="file format (default asterisk-queue-log; csv: see docs/call-csv.md)")
+                     help="file format (default asterisk-queue-log; the csv columns are in the README)")
     imp.add_argument("--source", metavar="NAME",
                      help="name of the telephony feed (default: asterisk or csv)")
     imp.set_defaults(handler=import_calls)

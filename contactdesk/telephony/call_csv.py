@@ -1,6 +1,6 @@
 """Reading queue attempts from a CSV export of another telephony system.
 
-The layout (header names case-insensitive, any order; see docs/call-csv.md):
+The layout (header names case-insensitive, any order; also in the README):
 
     call_id, queue, entered, answered, ended, outcome, wait_seconds, talk_seconds, agent
 
