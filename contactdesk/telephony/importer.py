@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
 
 from ..domain.errors import ContactDeskError, ValidationError
 from ..persistence.base import utcnow
@@ -98,14 +99,18 @@ def import_call_log(engine: Engine, path: Path | str, fmt: str = "asterisk-queue
             read = read_queue_log(path, offset=offset, first_line=first_line, progress=report)
     except OSError as exc:
         raise ContactDeskError(f"cannot read {path}: {exc.strerror or exc}") from None
-    with UnitOfWork(engine, write=True) as uow:
-        if fmt == "asterisk-queue-log" and _feed_in(uow.session, source, path.name) != feed:
-            raise ImportConflict(f"{path.name} was imported for {source} by someone else meanwhile: "
-                                 "run the import again to read only what is new")
-        counts = store_read(uow.session, source, read)
-        if fmt == "asterisk-queue-log":
-            _save_position(uow.session, source, path, read, first_line)
-        uow.commit()
+    conflict = ImportConflict(f"{path.name} was imported for {source} by someone else meanwhile: "
+                              "run the import again to read only what is new")
+    try:
+        with UnitOfWork(engine, write=True) as uow:
+            if fmt == "asterisk-queue-log" and _feed_in(uow.session, source, path.name) != feed:
+                raise conflict
+            counts = store_read(uow.session, source, read)
+            if fmt == "asterisk-queue-log":
+                _save_position(uow.session, source, path, read, first_line)
+            uow.commit()
+    except IntegrityError:  # the same attempts written by an import running alongside
+        raise conflict from None
     return _summary(source, path, first_line, read, counts)
 
 
