@@ -17,10 +17,13 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..domain.working_time import LONDON
+from ..persistence.bulk import bulk_insert, is_sqlite, sqlite_day
 from ..persistence.models import AgentEvent, CallAttempt, CallWaitDay
 from .records import ANSWERED, Attempt, LateEvent, ReadResult
 
 CHUNK = 500  # values per IN (...) list
+ATTEMPT_COLUMNS = ("source", "callid", "queue", "entered_epoch", "local_day", "local_hour", "outcome",
+                   "wait_seconds", "talk_seconds", "agent", "ended_epoch")
 
 
 @lru_cache(maxsize=65536)
@@ -64,6 +67,7 @@ def _store_attempts(session: Session, source: str, attempts: list[Attempt], coun
     stored = {(r.callid, r.queue, r.entered_epoch): r for r in session.execute(
         select(t.c.id, t.c.callid, t.c.queue, t.c.entered_epoch, t.c.outcome, t.c.talk_seconds)
         .where(t.c.source == source, t.c.entered_epoch.between(low, high)))}
+    day_value = sqlite_day if is_sqlite(session) else (lambda day: day)
     new_rows, changes, seen = [], [], set()
     for a in attempts:
         key = a.key
@@ -74,12 +78,8 @@ def _store_attempts(session: Session, source: str, attempts: list[Attempt], coun
         day, hour = local_day_and_hour(a.entered_epoch)
         row = stored.get(key)
         if row is None:
-            new_rows.append({
-                "source": source, "callid": a.callid, "queue": a.queue,
-                "entered_epoch": a.entered_epoch, "local_day": day, "local_hour": hour,
-                "outcome": a.outcome, "wait_seconds": a.wait_seconds,
-                "talk_seconds": a.talk_seconds, "agent": a.agent, "ended_epoch": a.ended_epoch,
-                "call_id": None})
+            new_rows.append((source, a.callid, a.queue, a.entered_epoch, day_value(day), hour,
+                             a.outcome, a.wait_seconds, a.talk_seconds, a.agent, a.ended_epoch))
             counts.created += 1
             counts.closed += a.outcome is not None
             counts.still_waiting += a.outcome is None
@@ -95,8 +95,7 @@ def _store_attempts(session: Session, source: str, attempts: list[Attempt], coun
             counts.days.add(day)
         else:
             counts.duplicates += 1
-    if new_rows:
-        session.connection().execute(insert(t), new_rows)
+    bulk_insert(session, t, ATTEMPT_COLUMNS, new_rows)
     _apply_changes(session, changes)
 
 
@@ -164,10 +163,8 @@ def _store_agent_events(session: Session, source: str, read: ReadResult, counts:
             counts.duplicates += 1
             continue
         seen.add(key)
-        rows.append({"source": source, "occurred_epoch": e.epoch, "queue": e.queue[:80],
-                     "agent": e.agent[:80], "event": e.event, "data": e.data})
-    if rows:
-        session.connection().execute(insert(t), rows)
+        rows.append((source, e.epoch, e.queue[:80], e.agent[:80], e.event[:40], e.data))
+    bulk_insert(session, t, ("source", "occurred_epoch", "queue", "agent", "event", "data"), rows)
     counts.agent_events = len(rows)
 
 
