@@ -1,0 +1,45 @@
+"""Occupancy from the sample log's member events and the calls each agent answered."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from contactdesk.services.agent_activity import agent_activity
+from contactdesk.telephony.importer import import_call_log
+
+from ..telephony.test_sample_figures import SAMPLE
+
+DAY = date(2024, 5, 13)
+LOG_END = datetime.fromtimestamp(1715588000, UTC)  # the sample's last line
+
+
+def test_signed_in_paused_and_talk_time_per_agent(engine):
+    import_call_log(engine, SAMPLE)
+    rows = {a.agent: a for a in agent_activity(engine, DAY, DAY, now=LOG_END)}
+    assert set(rows) == {"PJSIP/201", "PJSIP/202", "PJSIP/205"}
+    first, second, revs = rows["PJSIP/201"], rows["PJSIP/202"], rows["PJSIP/205"]
+    # 201 joined at ...150 and stayed; three calls of 183, 120 and 120 s.
+    assert (first.signed_in_seconds, first.paused_seconds, first.talk_seconds, first.answered) == (
+        850, 0, 423, 3)
+    assert first.occupancy == pytest.approx(423 / 850)
+    # 202 joined paused at ...151, unpaused at ...152, paused for lunch at ...950.
+    assert (second.signed_in_seconds, second.paused_seconds, second.talk_seconds) == (849, 51, 420)
+    assert second.available_seconds == 798
+    # 205 was a member from ...160 to ...890 and answered nothing.
+    assert (revs.signed_in_seconds, revs.talk_seconds, revs.occupancy) == (730, 0, 0.0)
+
+
+def test_state_carries_into_a_later_span(engine, tmp_path):
+    log = tmp_path / "queue_log"
+    # Signed in on Monday evening, paused overnight, unpaused on Tuesday at 08:00 BST.
+    log.write_text("1715615000|CLI|main|SIP/1|ADDMEMBER|\n"
+                   "1715616000|NONE|main|SIP/1|PAUSE|Home\n"
+                   "1715670000|NONE|main|SIP/1|UNPAUSE|\n"
+                   "1715673600|CLI|main|SIP/1|REMOVEMEMBER|\n")
+    import_call_log(engine, log)
+    (tuesday,) = agent_activity(engine, date(2024, 5, 14), date(2024, 5, 14))
+    midnight = 1715641200  # 00:00 BST on 14 May
+    assert tuesday.signed_in_seconds == 1715673600 - midnight
+    assert tuesday.paused_seconds == 1715670000 - midnight
