@@ -1,0 +1,218 @@
+"""The dashboard's lower right: the year-to-date comparison and figures by queue and agent.
+
+The year to date is laid out as the council's performance report lays it out:
+Indicator | YTD this year | YTD last year | Difference, each indicator noted
+"(higher performance is better)" or "(lower performance is better)".
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from contactdesk.domain.call_metrics import financial_year_start
+
+from .dashboard_parts import DASH, NUMBER_ALIGN, count, percent, seconds, threshold_text
+from .table_model import FlatTableModel, Index
+
+PERIODS = (("Day shown", 0), ("Last 7 days", 7), ("Last 30 days", 30), ("Financial year to date", None))
+
+
+class YearToDateModel(FlatTableModel):
+    """Indicator | YTD this year | YTD last year | Difference, house style."""
+
+    COLUMNS = ("Indicator", "YTD this year", "YTD last year", "Difference")
+    NOTES = {"higher": "(higher performance is better)", "lower": "(lower performance is better)"}
+
+    def set_comparisons(self, comparisons) -> None:
+        self.beginResetModel()
+        self._rows = list(comparisons)
+        self.endResetModel()
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        row = self.row_at(index)
+        if row is None:
+            return None
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._text(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == 3 and row.percentage:
+                return "Percentage points, from the unrounded figures"
+            if column == 0 and row.better:
+                return f"{row.label} {self.NOTES[row.better]}"
+            return self._text(row, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column > 0:
+            return NUMBER_ALIGN
+        return None
+
+    def _text(self, row, column: int) -> str:
+        if column == 0:
+            note = self.NOTES.get(row.better or "")
+            return f"{row.label}\n{note}" if note else row.label
+        if column in (1, 2):
+            return self._value(row, row.this_year if column == 1 else row.last_year)
+        difference = row.difference
+        if difference is None:
+            return DASH
+        if row.percentage:
+            return f"{difference:+.2f} pp"
+        if row.key.endswith("_seconds"):
+            return f"{difference:+,.1f} s"
+        return f"{difference:+,.0f}"
+
+    @staticmethod
+    def _value(row, value) -> str:
+        if row.percentage:
+            return percent(value)
+        if row.key.endswith("_seconds"):
+            return seconds(value, 0 if row.key.startswith("longest") else 1)
+        return count(value)
+
+
+class GroupFiguresModel(FlatTableModel):
+    """Figures per queue or per agent for a span: (name, CallFigures) rows."""
+
+    COLUMNS = ("", "Offered", "Answered", "Abandoned", "% within T", "% abandoned", "ASA",
+               "Longest wait")
+
+    def __init__(self, first_column: str, empty_name: str, parent: QObject | None = None):
+        super().__init__(parent)
+        self.COLUMNS = (first_column, *GroupFiguresModel.COLUMNS[1:])
+        self._empty_name = empty_name
+        self._threshold = "T"
+
+    def set_groups(self, groups, threshold_seconds: float) -> None:
+        self.beginResetModel()
+        self._rows = list(groups)
+        self._threshold = threshold_text(threshold_seconds)
+        self.COLUMNS = (self.COLUMNS[0], *self.COLUMNS[1:4], f"% within {self._threshold} s",
+                        *self.COLUMNS[5:])
+        self.endResetModel()
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.COLUMNS) - 1)
+
+    def name_at(self, row: int) -> str:
+        name = self._rows[row][0]
+        return self._empty_name if name is None else str(name)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        row = self.row_at(index)
+        if row is None:
+            return None
+        name, figures = row
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
+                    Qt.ItemDataRole.AccessibleTextRole):
+            c = figures.counts
+            values = (self.name_at(index.row()), count(c.offered), count(c.answered),
+                      count(c.abandoned), percent(figures.service_level),
+                      percent(figures.abandon_rate), seconds(figures.asa_seconds),
+                      seconds(c.longest_wait, 0))
+            return values[column]
+        if role == Qt.ItemDataRole.TextAlignmentRole and column > 0:
+            return NUMBER_ALIGN
+        return None
+
+
+def _table(name: str, accessible: str, model, parent: QWidget) -> QTableView:
+    view = QTableView(parent)
+    view.setObjectName(name)
+    view.setAccessibleName(accessible)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setTabKeyNavigation(False)
+    view.verticalHeader().hide()
+    view.setWordWrap(True)
+    return view
+
+
+def span_text(first: date, last: date) -> str:
+    if first == last:
+        return f"{first:%d %b %Y}"
+    return f"{first:%d %b %Y} to {last:%d %b %Y}"
+
+
+class DashboardSections(QTabWidget):
+    """Two pages: "Year to date" and "Queues and agents" (with its period)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("dashboardSections")
+
+        self.ytd_model = YearToDateModel(self)
+        self.ytd_caption = QLabel(self)
+        self.ytd_caption.setObjectName("ytdCaption")
+        self.ytd_caption.setWordWrap(True)
+        self.ytd_table = _table("ytdTable", "Year to date comparison", self.ytd_model, self)
+        header = self.ytd_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.ytd_model.modelReset.connect(self.ytd_table.resizeRowsToContents)
+        ytd_page = QWidget(self)
+        ytd_layout = QVBoxLayout(ytd_page)
+        ytd_layout.addWidget(self.ytd_caption)
+        ytd_layout.addWidget(self.ytd_table, 1)
+
+        self.period = QComboBox(self)
+        self.period.setObjectName("dashboardPeriod")
+        self.period.setAccessibleName("Period for queues and agents")
+        for text, days in PERIODS:
+            self.period.addItem(text, days)
+        self.period_text = QLabel(self)
+        self.period_text.setObjectName("dashboardPeriodText")
+        self.queue_model = GroupFiguresModel("Queue", "(no queue)", self)
+        self.agent_model = GroupFiguresModel("Agent", "(no agent: not answered)", self)
+        self.queue_table = _table("queueTable", "Figures by queue", self.queue_model, self)
+        self.agent_table = _table("agentTable", "Figures by agent", self.agent_model, self)
+        for view in (self.queue_table, self.agent_table):
+            view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            view.horizontalHeader().setStretchLastSection(True)
+        groups_page = QWidget(self)
+        groups = QGridLayout(groups_page)
+        period_label = QLabel("&Period:", groups_page)
+        period_label.setBuddy(self.period)
+        groups.addWidget(period_label, 0, 0)
+        groups.addWidget(self.period, 0, 1)
+        groups.addWidget(self.period_text, 0, 2)
+        groups.setColumnStretch(2, 1)
+        groups.addWidget(self.queue_table, 1, 0, 1, 3)
+        groups.addWidget(self.agent_table, 2, 0, 1, 3)
+        groups.setRowStretch(1, 1)
+        groups.setRowStretch(2, 2)
+
+        self.addTab(ytd_page, "&Year to date")
+        self.addTab(groups_page, "Queues and a&gents")
+
+    def period_start(self, day: date) -> date:
+        """The first day of the chosen period ending on ``day``, also shown beside the choice."""
+        days = self.period.currentData()
+        first = financial_year_start(day) if days is None else day - timedelta(days=max(days - 1, 0))
+        self.period_text.setText(span_text(first, day))
+        return first
+
+    def show_year_to_date(self, ytd) -> None:
+        this, last = ytd.this_year.figures, ytd.last_year.figures
+        self.ytd_caption.setText(
+            f"Financial year to date, {span_text(this.date_from, this.date_to)}, against the same "
+            f"span a year earlier, {span_text(last.date_from, last.date_to)}. Differences in "
+            "percentage points (pp), from unrounded figures.")
+        self.ytd_model.set_comparisons(ytd.comparisons)
+
+    def show_groups(self, queues, agents, threshold_seconds: float) -> None:
+        self.queue_model.set_groups(queues.groups, threshold_seconds)
+        self.agent_model.set_groups(agents.groups, threshold_seconds)
