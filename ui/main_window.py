@@ -12,7 +12,12 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QTabWidget, QToolB
 from .call_form import CallForm
 from .case_detail import CaseDetailView
 from .case_list import CaseListView
+from .dashboard import DashboardView
+from .staffing_view import StaffingView
 from .tasks import TaskRunner
+
+# Who sees the call figures and staffing (the statistics are for supervisors' eyes).
+SUPERVISOR_ROLES = ("supervisor", "admin")
 
 
 class MainWindow(QMainWindow):
@@ -44,6 +49,13 @@ class MainWindow(QMainWindow):
         self.tabs.setObjectName("mainTabs")
         self.tabs.addTab(call_page, "&Call")
         self.tabs.addTab(cases_page, "Cas&es")
+        # Mnemonics: every letter of "Dashboard" already opens a field on the call or case page.
+        self.dashboard = self.staffing = None
+        if user.role in SUPERVISOR_ROLES:
+            self.dashboard = DashboardView(workspace, runner)
+            self.staffing = StaffingView(workspace, runner)
+            self.tabs.addTab(self.dashboard, "&Queue dashboard")
+            self.tabs.addTab(self.staffing, "Sta&ffing")
         self.setCentralWidget(self.tabs)
 
         self.action_new_call = self._action("actionNewCall", "New call", self.new_call,

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from contactdesk.domain.call_metrics import Basis
 from contactdesk.domain.working_time import LONDON
+from ui.app import create_main_window
 from ui.dashboard import DashboardView
 from ui.tasks import TaskRunner
 
@@ -293,3 +294,13 @@ def test_the_import_dialog_asks_for_a_file_and_format(qtbot):
     for field in (dialog.path, dialog.format, dialog.source):
         assert field.accessibleName()
 
+
+def test_supervisors_see_the_dashboard_and_agents_do_not(qtbot, ui_db_url, workspace, agent, supervisor):
+    names = {}
+    for user in (agent, supervisor):
+        window = create_main_window(ui_db_url, user.username, synchronous=True)
+        qtbot.addWidget(window)
+        names[user.role] = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+        window.workspace.close()
+    assert names["agent"] == ["&Call", "Cas&es"]
+    assert names["supervisor"] == ["&Call", "Cas&es", "&Queue dashboard", "Sta&ffing"]
