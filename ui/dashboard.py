@@ -307,7 +307,8 @@ class DashboardView(QWidget):
         self.hour_chart.set_data([f"{h:02d}" for h in hours],
                                  [[by_hour[h].counts.offered if h in by_hour else 0 for h in hours]],
                                  [by_hour[h].service_level if h in by_hour else None for h in hours],
-                                 note=f"{day:%d %b}, hour the call joined the queue")
+                                 note=f"{day.day} {day:%b}, " + ("by the hour the call joined the queue"
+                                                                 if c.offered else "no calls"))
 
     def _show_days(self, stats, first: date) -> None:
         by_day = {_as_date(day): f for day, f in stats.groups}
@@ -332,9 +333,10 @@ class DashboardView(QWidget):
         labels = list(dict.fromkeys(self._sources[k] for k in SECTIONS if k in self._sources))
         if len(labels) == 1:
             text = f"Source: {labels[0]}"
-        else:
+        else:  # short names here, the full ones in the tooltip
             text = "Sources: " + "; ".join(
-                f"{SECTIONS[k]}: {self._sources[k]}" for k in SECTIONS if k in self._sources)
+                f"{SECTIONS[k]}: {self._sources[k].split(' (')[0]}" for k in SECTIONS if k in self._sources)
+        self.source_text.setToolTip("\n".join(labels))
         if self._unresolved:
             text += f". {self._unresolved} calls were still waiting when the log was last read."
         self.source_text.setText(text)
@@ -350,7 +352,7 @@ class DashboardView(QWidget):
         if not self._started:
             self._started = True
             width = self._lower.width() or self.width()
-            self._lower.setSizes([width // 2, width - width // 2])
+            self._lower.setSizes([width * 9 // 20, width - width * 9 // 20])
             self.refresh()
         elif not self._loading:
             self.refresh()

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from contactdesk.domain.call_metrics import financial_year_start
+from contactdesk.domain.call_metrics import Basis, Definition, financial_year_start, service_level
 
 from .dashboard_parts import DASH, NUMBER_ALIGN, count, percent, seconds, threshold_text
 from .table_model import FlatTableModel, Index
@@ -83,47 +83,88 @@ class YearToDateModel(FlatTableModel):
 
 
 class GroupFiguresModel(FlatTableModel):
-    """Figures per queue or per agent for a span: (name, CallFigures) rows."""
+    """Figures per group for a span, from (name, CallFigures) rows; subclasses pick the columns.
 
-    COLUMNS = ("", "Offered", "Answered", "Abandoned", "% within T", "% abandoned", "ASA",
-               "Longest wait")
+    ``{t}`` in a header becomes the threshold in use.
+    """
 
-    def __init__(self, first_column: str, empty_name: str, parent: QObject | None = None):
+    HEADERS: tuple[str, ...] = ()
+    TOOLTIPS: tuple[str, ...] = ()
+
+    def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        self.COLUMNS = (first_column, *GroupFiguresModel.COLUMNS[1:])
-        self._empty_name = empty_name
-        self._threshold = "T"
+        self.COLUMNS = self._headers(Definition().threshold_seconds)
+
+    def _headers(self, threshold_seconds: float) -> tuple[str, ...]:
+        t = threshold_text(threshold_seconds)
+        return tuple(header.format(t=t) for header in self.HEADERS)
 
     def set_groups(self, groups, threshold_seconds: float) -> None:
         self.beginResetModel()
-        self._rows = list(groups)
-        self._threshold = threshold_text(threshold_seconds)
-        self.COLUMNS = (self.COLUMNS[0], *self.COLUMNS[1:4], f"% within {self._threshold} s",
-                        *self.COLUMNS[5:])
+        self._rows = [group for group in groups if self.keep(group)]
+        self.COLUMNS = self._headers(threshold_seconds)
         self.endResetModel()
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.COLUMNS) - 1)
 
-    def name_at(self, row: int) -> str:
-        name = self._rows[row][0]
-        return self._empty_name if name is None else str(name)
+    def keep(self, group) -> bool:
+        return True
+
+    def values(self, name, figures) -> tuple[str, ...]:
+        raise NotImplementedError
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         row = self.row_at(index)
         if row is None:
             return None
-        name, figures = row
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
                     Qt.ItemDataRole.AccessibleTextRole):
-            c = figures.counts
-            values = (self.name_at(index.row()), count(c.offered), count(c.answered),
-                      count(c.abandoned), percent(figures.service_level),
-                      percent(figures.abandon_rate), seconds(figures.asa_seconds),
-                      seconds(c.longest_wait, 0))
-            return values[column]
+            return self.values(*row)[column]
         if role == Qt.ItemDataRole.TextAlignmentRole and column > 0:
             return NUMBER_ALIGN
         return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole):
+        if (role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal
+                and 0 <= section < len(self.TOOLTIPS)):
+            return self.TOOLTIPS[section]
+        return super().headerData(section, orientation, role)
+
+
+class QueueFiguresModel(GroupFiguresModel):
+    HEADERS = ("Queue", "Offered", "Answered", "Abandoned", "% within\n{t} s", "%\nabandoned",
+               "ASA", "Longest\nwait")
+    TOOLTIPS = ("Queue name in the telephony log", "Attempts that reached an outcome",
+                "Answered by an agent", "Caller hung up while waiting",
+                "Service level on the chosen basis", "Abandon rate on the chosen definition",
+                "Average speed of answer", "Longest wait of any call with an outcome")
+
+    def values(self, name, figures) -> tuple[str, ...]:
+        c = figures.counts
+        return ("(no queue)" if name is None else str(name), count(c.offered), count(c.answered),
+                count(c.abandoned), percent(figures.service_level), percent(figures.abandon_rate),
+                seconds(figures.asa_seconds), seconds(c.longest_wait, 0))
+
+
+class AgentFiguresModel(GroupFiguresModel):
+    """Calls each agent answered; unanswered calls have no agent and are left to the queues."""
+
+    HEADERS = ("Agent", "Answered", "Within\n{t} s", "% answered\nwithin {t} s", "ASA",
+               "Average\ntalk")
+    TOOLTIPS = ("Agent (member) in the telephony log", "Calls the agent answered",
+                "Of those, answered after a wait of T seconds or less",
+                "Answered within T as a share of the agent's answered calls (A_T / A)",
+                "Average speed of answer of the agent's calls", "Average talk time, hold included")
+
+    def keep(self, group) -> bool:
+        return group[0] is not None
+
+    def values(self, name, figures) -> tuple[str, ...]:
+        c = figures.counts
+        return (str(name), count(c.answered), count(c.answered_within),
+                percent(service_level(c, Basis.ANSWERED)), seconds(figures.asa_seconds),
+                seconds(figures.average_talk_seconds))
 
 
 def _table(name: str, accessible: str, model, parent: QWidget) -> QTableView:
@@ -175,13 +216,14 @@ class DashboardSections(QTabWidget):
             self.period.addItem(text, days)
         self.period_text = QLabel(self)
         self.period_text.setObjectName("dashboardPeriodText")
-        self.queue_model = GroupFiguresModel("Queue", "(no queue)", self)
-        self.agent_model = GroupFiguresModel("Agent", "(no agent: not answered)", self)
+        self.queue_model = QueueFiguresModel(self)
+        self.agent_model = AgentFiguresModel(self)
         self.queue_table = _table("queueTable", "Figures by queue", self.queue_model, self)
         self.agent_table = _table("agentTable", "Figures by agent", self.agent_model, self)
         for view in (self.queue_table, self.agent_table):
-            view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-            view.horizontalHeader().setStretchLastSection(True)
+            header = view.horizontalHeader()
+            header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # names take what is left
         groups_page = QWidget(self)
         groups = QGridLayout(groups_page)
         period_label = QLabel("&Period:", groups_page)

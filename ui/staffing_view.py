@@ -37,7 +37,7 @@ RECALCULATE_DELAY_MS = 250
 
 
 class StaffingTableModel(FlatTableModel):
-    COLUMNS = ("Half hour", "Expected calls", "AHT", "Agents", "Scheduled", "Service level",
+    COLUMNS = ("Half hour", "Expected\ncalls", "AHT", "Agents", "Scheduled", "Service\nlevel",
                "Occupancy")
 
     def set_slots(self, slots) -> None:
@@ -55,6 +55,8 @@ class StaffingTableModel(FlatTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 4:
                 return "Agents to roster so that enough are on the phones after shrinkage"
+            if column == 0:
+                return f"{slot.start:%H:%M} to {slot.end:%H:%M}"
             if column == 1:
                 return f"{slot.expected_calls:.2f} calls on average; traffic {slot.traffic_erlangs:.2f} Erlangs"
             return self._text(slot, column)
@@ -65,7 +67,7 @@ class StaffingTableModel(FlatTableModel):
     @staticmethod
     def _text(slot, column: int) -> str:
         if column == 0:
-            return f"{slot.start:%H:%M}–{slot.end:%H:%M}"
+            return f"{slot.start:%H:%M}"
         if column == 1:
             return f"{slot.expected_calls:.1f}"
         if column == 2:
@@ -165,6 +167,7 @@ class StaffingView(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.chart = BarLineChart("Agents needed by half hour", ["On the phones", "Scheduled"], "Agents",
                                   line_name="Expected calls", right_title="Calls",
                                   right_percent=False, parent=self)
@@ -264,5 +267,5 @@ class StaffingView(QWidget):
         if not self._started:
             self._started = True
             width = self._split.width() or self.width()
-            self._split.setSizes([width * 2 // 5, width - width * 2 // 5])
+            self._split.setSizes([width * 9 // 20, width - width * 9 // 20])
             self.calculate()

@@ -158,9 +158,16 @@ def test_queue_and_agent_tables_for_a_chosen_period(dashboard, qtmodeltester):
              for r in range(queues.rowCount())}
     assert table == {"council-main": ["9", "5", "3", "80.00%", "33.33%", "19.2 s", "48 s"],
                      "revs-bens": ["2", "0", "0", "–", "0.00%", "–", "300 s"]}
-    assert queues.headerData(4, Qt.Orientation.Horizontal) == "% within 21 s"
-    answered_by = {agents.index(r, 0).data(): agents.index(r, 2).data() for r in range(agents.rowCount())}
-    assert answered_by == {"(no agent: not answered)": "0", "PJSIP/201": "3", "PJSIP/202": "2"}
+    assert queues.headerData(4, Qt.Orientation.Horizontal) == "% within\n21 s"
+    assert [agents.headerData(c, Qt.Orientation.Horizontal) for c in range(agents.columnCount())] == [
+        "Agent", "Answered", "Within\n21 s", "% answered\nwithin 21 s", "ASA", "Average\ntalk"]
+    by_agent = {agents.index(r, 0).data(): [agents.index(r, c).data() for c in range(1, 6)]
+                for r in range(agents.rowCount())}
+    # 201: waits 8, 12, 21 and talk 183, 120, 120; 202: waits 35, 20 and talk 240, 180.
+    assert by_agent == {"PJSIP/201": ["3", "3", "100.00%", "13.7 s", "141.0 s"],
+                        "PJSIP/202": ["2", "1", "50.00%", "27.5 s", "210.0 s"]}
+    dashboard.threshold.setValue(20)
+    assert agents.index(0, 2).data() == "2" and queues.headerData(4, Qt.Orientation.Horizontal) == "% within\n20 s"
 
     dashboard.period.setCurrentIndex(dashboard.period.findText("Financial year to date"))
     assert dashboard.period_text.text() == "01 Apr 2024 to 13 May 2024"
@@ -171,6 +178,11 @@ def test_queue_and_agent_tables_for_a_chosen_period(dashboard, qtmodeltester):
     assert (queues.rowCount(), agents.rowCount()) == (0, 0)
     assert tile_values(dashboard)["offered"] == "0" and tile_values(dashboard)["asa"] == "–"
     assert dashboard.heading.text() == "Tuesday 14 May 2024 at a glance"
+    # Nothing from the telephony logs that day: its figures come from the app's own call timer.
+    assert dashboard.source_text.text() == ("Sources: day shown: the app's call timer; last 30 days: "
+                                            "telephony logs; year to date: telephony logs")
+    assert "callers who hung up in the queue are not seen" in dashboard.source_text.toolTip()
+    assert dashboard.hour_chart.chart().title() == "Calls by hour (14 May, no calls)"
 
 
 def test_a_late_answer_never_overwrites_a_newer_one(qtbot, workspace, sample_loaded):

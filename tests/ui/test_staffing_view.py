@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QDateEdit, QLabel
 
 from contactdesk.domain.erlang import required_agents
@@ -36,10 +37,11 @@ def test_plans_tomorrow_from_the_same_weekday_by_erlang_c(view, qtmodeltester):
     qtmodeltester.check(view.model)
     expected = required_agents(11, 1800, AHT, 21, 0.80, 0.85, 0.30)
     assert view.model.rowCount() == 1
-    assert row(view, 0) == ["09:00–09:30", "11.0", "199 s", str(expected.agents),
+    assert row(view, 0) == ["09:00", "11.0", "199 s", str(expected.agents),
                             str(expected.scheduled_agents), f"{expected.service_level:.2%}",
                             f"{expected.occupancy:.2%}"]
     assert (expected.agents, expected.scheduled_agents) == (3, 5)
+    assert view.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == "09:00 to 09:30"
     assert view.totals.text() == ("Monday 20 May 2024: 11 calls expected; peak 3 agents (5 scheduled); "
                                   "1.5 agent-hours (2.5 scheduled)")
     assert view.method.text().startswith("Method: Erlang C per half hour")
