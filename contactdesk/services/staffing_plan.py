@@ -120,9 +120,21 @@ class StaffingPlan:
         wrap = (f"talk + {self.wrap_up_seconds:g} s wrap-up" if self.wrap_up_seconds
                 else "talk time as recorded")
         return (f"Erlang C per half hour: average calls offered and handle time ({wrap}) "
-                f"on the {len(self.days_averaged)} {q.day:%A}s with calls in the last {q.weeks} weeks; "
+                f"on the {_days(len(self.days_averaged), q.day)} with calls in the last {_weeks(q.weeks)}; "
                 f"agents to answer {_percent(q.target)} within {q.answer_within_seconds:g} s{cap}; "
                 f"scheduled = agents / (1 - {_percent(q.shrinkage)} shrinkage), rounded up.")
+
+
+def _days(n: int, day: date) -> str:
+    return f"{n} {day:%A}{'' if n == 1 else 's'}"
+
+
+def _date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _weeks(n: int) -> str:
+    return "week" if n == 1 else f"{n} weeks"
 
 
 def _percent(fraction: float) -> str:
@@ -159,10 +171,11 @@ def staffing_plan(engine: Engine, query: StaffingQuery) -> StaffingPlan:
         return StaffingPlan(query, source, source_label(source), wrap_up, used, skipped, (), message)
 
     if not used:
-        return empty(f"No calls to plan from: {source_label(source)} has none on the "
-                     f"{query.weeks} {query.day:%A}s before {query.day:%d %B %Y} "
-                     f"({days[0]:%d %b} to {days[-1]:%d %b %Y}). Import a telephony log, "
-                     "or choose a date with history.")
+        where = ("neither the telephony logs nor the app's call timer has any" if query.source == AUTO
+                 else f"{source_label(source)} has none")
+        return empty(f"No calls to plan from: {where} on the {_days(query.weeks, query.day)} "
+                     f"before {_date(query.day)} ({_date(days[0])} to {_date(days[-1])}). "
+                     "Import a telephony log, or choose a date with history.")
     if not sum(talk_count):
         return empty(f"No answered call with a talk time on the {query.day:%A}s averaged, "
                      "so there is no handle time to plan with.")

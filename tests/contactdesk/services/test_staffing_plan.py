@@ -122,7 +122,12 @@ def test_no_history_gives_a_message_not_a_plan(engine):
     plan = plan_for(engine)
     assert not plan.has_plan and plan.slots == ()
     assert plan.days_averaged == () and len(plan.days_skipped) == 3
-    assert "No calls to plan from" in plan.message and "Mondays before 17 June 2024" in plan.message
+    assert plan.message == (
+        "No calls to plan from: neither the telephony logs nor the app's call timer has any on the "
+        "3 Mondays before 17 June 2024 (27 May 2024 to 10 June 2024). Import a telephony log, "
+        "or choose a date with history.")
+    only_pbx = plan_for(engine, source="pbx")
+    assert only_pbx.message.startswith("No calls to plan from: telephony log 'pbx' has none on the")
     assert plan.peak_agents == 0 and plan.agent_hours == 0
 
 
