@@ -95,6 +95,8 @@ class DashboardView(QWidget):
             self.basis.setItemData(self.basis.count() - 1, f"{basis.value}: {BASIS_FORMULAS[basis]}",
                                    Qt.ItemDataRole.ToolTipRole)
         self.basis.setToolTip(self._basis_tooltip())
+        self.basis.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.basis.setMinimumContentsLength(20)
         self.short_abandon = QDoubleSpinBox(self)
         self.short_abandon.setObjectName("dashboardShortAbandon")
         self.short_abandon.setAccessibleName("Short abandons: waits under, seconds")
@@ -119,8 +121,6 @@ class DashboardView(QWidget):
                 controls.addWidget(self.today_button)
                 controls.addSpacing(12)
         controls.addStretch(1)
-        controls.addWidget(self.refresh_button)
-        controls.addWidget(self.import_button)
 
         # -- today at a glance -------------------------------------------------------
         self.heading = QLabel(self)
@@ -177,6 +177,8 @@ class DashboardView(QWidget):
         heading_row.addWidget(self.heading)
         heading_row.addStretch(1)
         heading_row.addWidget(self.updated)
+        heading_row.addWidget(self.refresh_button)
+        heading_row.addWidget(self.import_button)
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
         layout.addLayout(heading_row)

@@ -128,17 +128,24 @@ class StaffingView(QWidget):
         self.wrap_up.setToolTip(f"After-call work added to talk time. auto: {DEFAULT_WRAP_UP_SECONDS} s "
                                 "on telephony logs, none on the app's own timer (it includes wrap-up)")
 
-        inputs = QHBoxLayout()
-        for text, widget in (("&Date:", self.day), ("&Weeks of history:", self.weeks),
-                             ("&Answer within:", self.answer_within), ("&Target:", self.target),
-                             ("Max &occupancy:", self.max_occupancy), ("S&hrinkage:", self.shrinkage),
-                             ("W&rap-up:", self.wrap_up)):
-            label = QLabel(text, self)
-            label.setBuddy(widget)
-            inputs.addWidget(label)
-            inputs.addWidget(widget)
-            inputs.addSpacing(6)
-        inputs.addStretch(1)
+        # Two rows: which history to plan from, then the service to plan for.
+        rows = []
+        for fields in ((("&Date:", self.day), ("&Weeks of history:", self.weeks), ("W&rap-up:", self.wrap_up)),
+                       (("&Answer within:", self.answer_within), ("&Target:", self.target),
+                        ("Max &occupancy:", self.max_occupancy), ("S&hrinkage:", self.shrinkage))):
+            row = QHBoxLayout()
+            for text, widget in fields:
+                label = QLabel(text, self)
+                label.setBuddy(widget)
+                row.addWidget(label)
+                row.addWidget(widget)
+                row.addSpacing(10)
+            row.addStretch(1)
+            rows.append(row)
+        order = (self.day, self.weeks, self.wrap_up, self.answer_within, self.target,
+                 self.max_occupancy, self.shrinkage)
+        for first, second in zip(order, order[1:], strict=False):
+            QWidget.setTabOrder(first, second)
 
         self.totals = QLabel(self)
         self.totals.setObjectName("staffingTotals")
@@ -180,7 +187,8 @@ class StaffingView(QWidget):
         self._split = split
 
         layout = QVBoxLayout(self)
-        layout.addLayout(inputs)
+        for row in rows:
+            layout.addLayout(row)
         layout.addWidget(self.totals)
         layout.addWidget(self.message)
         layout.addWidget(self.method)
@@ -267,5 +275,5 @@ class StaffingView(QWidget):
         if not self._started:
             self._started = True
             width = self._split.width() or self.width()
-            self._split.setSizes([width * 9 // 20, width - width * 9 // 20])
+            self._split.setSizes([width // 2, width - width // 2])
             self.calculate()

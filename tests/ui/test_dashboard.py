@@ -316,3 +316,18 @@ def test_supervisors_see_the_dashboard_and_agents_do_not(qtbot, ui_db_url, works
         window.workspace.close()
     assert names["agent"] == ["&Call", "Cas&es"]
     assert names["supervisor"] == ["&Call", "Cas&es", "&Queue dashboard", "Sta&ffing"]
+
+
+@pytest.mark.parametrize("theme", ["normal", "high-contrast"])
+def test_the_supervisor_window_still_fits_a_1280_by_800_screen(qtbot, ui_db_url, supervisor, theme):
+    from ui.style import stylesheet
+
+    window = create_main_window(ui_db_url, supervisor.username, synchronous=True)
+    qtbot.addWidget(window)
+    window.setStyleSheet(stylesheet(theme))
+    window.show()
+    for page in (window.dashboard, window.staffing):
+        window.tabs.setCurrentWidget(page)
+        hint = window.minimumSizeHint()
+        assert hint.width() <= 1280 and hint.height() <= 760, (page.objectName(), hint)
+    window.workspace.close()
