@@ -142,3 +142,10 @@ def test_bad_inputs_are_refused_with_the_field_named(options, field):
     with pytest.raises(ValidationError) as raised:
         StaffingQuery(TARGET, **options)
     assert [issue.field for issue in raised.value.issues] == [field]
+
+
+def test_history_without_an_answered_call_has_no_handle_time_to_plan_with(engine):
+    store(engine, [attempt(JUNE_10, "09:00:00", outcome="abandoned", wait=30)])
+    plan = plan_for(engine)
+    assert plan.days_averaged == (JUNE_10,) and not plan.has_plan
+    assert plan.message.startswith("No answered call with a talk time on the Mondays averaged")
