@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -56,8 +56,6 @@ def _label(text: str, buddy: QWidget, parent: QWidget) -> QLabel:
 
 
 class DashboardView(QWidget):
-    figuresShown = Signal(str)  # which kind of figure was just shown (tests, status)
-
     def __init__(self, workspace, runner, parent: QWidget | None = None, *,
                  today: Callable[[], date] = london_today):
         super().__init__(parent)
@@ -133,7 +131,7 @@ class DashboardView(QWidget):
             ("answered", "Answered", "Answered by an agent"),
             ("abandoned", "Abandoned", "Caller hung up while waiting"),
             ("service_level", "Answered within T", "Service level on the chosen basis"),
-            ("abandon_rate", "Abandoned", "Abandon rate: AB / O"),
+            ("abandon_rate", "Abandon rate", "Abandoned calls as a share of offered, on the definition in use"),
             ("asa", "Average speed of answer", "Mean wait of answered calls, ring time included"),
             ("longest_wait", "Longest wait", "Longest wait of any call with an outcome"),
         )}
@@ -257,7 +255,6 @@ class DashboardView(QWidget):
                 return  # a newer request of this kind is on its way
             self._loading.discard(kind)
             show(result)
-            self.figuresShown.emit(kind)
 
         def failed(exc: Exception) -> None:
             if self._generation.get(kind) == generation:
@@ -284,7 +281,6 @@ class DashboardView(QWidget):
         t = threshold_text(definition.threshold_seconds)
         self.definition_text.setText(f"Definition in use: {definition.describe()}")
         self.tiles["service_level"].set_title(f"Answered within {t} s")
-        self.tiles["abandon_rate"].set_title("Abandon rate")
         for chart in (self.hour_chart, self.day_chart):
             chart.line.setName(f"% answered within {t} s ({definition.basis.value})")
         self.basis.setToolTip(self._basis_tooltip())
