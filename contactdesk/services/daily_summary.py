@@ -1,0 +1,125 @@
+"""The figures of one day's call summary, gathered by SQL aggregates.
+
+Call handling comes from ``call_stats`` (telephony feeds, else the app's call
+timer); enquiries, cases and agents' work from what agents logged in the app
+that day (Europe/London).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import Engine, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from ..domain.call_metrics import Definition
+from ..domain.working_time import LONDON
+from ..persistence.models import Call, CallCase, Case, Category, Service, User
+from ..persistence.uow import UnitOfWork
+from .call_stats import CallStats, StatsQuery, stats_in
+from .settings import load_settings
+
+
+@dataclass(frozen=True)
+class AgentDay:
+    name: str
+    calls: int
+    average_handle_seconds: float | None
+    cases: int
+
+
+@dataclass(frozen=True)
+class DailySummary:
+    day: date
+    council_name: str
+    calls: CallStats  # with groups by hour
+    by_category: tuple[tuple[str, int], ...]  # enquiries logged (calls), most first
+    by_service: tuple[tuple[str, int], ...]
+    enquiries: int
+    cases_created: int
+    resolved_first_contact: int
+    overdue_at_close: int  # open cases past their due time at the end of the day
+    agents: tuple[AgentDay, ...]
+
+    @property
+    def has_data(self) -> bool:
+        c = self.calls.figures.counts
+        return bool(c.offered or c.unresolved or self.enquiries or self.cases_created)
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The UTC instants a London day starts and ends (23, 24 or 25 hours apart)."""
+    start = datetime.combine(day, time(), LONDON).astimezone(UTC)
+    end = datetime.combine(day + timedelta(days=1), time(), LONDON).astimezone(UTC)
+    return start, end
+
+
+def daily_summary(engine: Engine, day: date, definition: Definition | None = None) -> DailySummary:
+    definition = definition or Definition()
+    with UnitOfWork(engine) as uow:
+        s = uow.session
+        calls = stats_in(s, StatsQuery(day, day, definition, by="hour"))
+        start, end = day_bounds(day)
+        by_category, by_service = _enquiries(s, start, end)
+        return DailySummary(
+            day=day, council_name=load_settings(s).council_name, calls=calls,
+            by_category=by_category, by_service=by_service,
+            enquiries=sum(n for _, n in by_category),
+            cases_created=s.scalar(select(func.count()).select_from(Case)
+                                   .where(Case.received_at >= start, Case.received_at < end)),
+            resolved_first_contact=s.scalar(
+                select(func.count()).select_from(Call)
+                .where(Call.started_at >= start, Call.started_at < end,
+                       Call.outcome == "resolved_first_contact")),
+            overdue_at_close=_overdue_at(s, end),
+            agents=_agents(s, start, end),
+        )
+
+
+def _enquiries(s: Session, start: datetime, end: datetime):
+    in_day = and_(Call.started_at >= start, Call.started_at < end)
+    categories = s.execute(
+        select(Category.name, func.count()).select_from(Call)
+        .join(Category, Category.id == Call.category_id)
+        .where(in_day).group_by(Category.name).order_by(func.count().desc(), Category.name)).all()
+    # The service a call went to: its case's, else its category's default.
+    created = (select(CallCase.call_id, Case.service_id).join(Case, Case.id == CallCase.case_id)
+               .subquery())
+    service_id = func.coalesce(created.c.service_id, Category.default_service_id)
+    services = s.execute(
+        select(Service.name, func.count())
+        .select_from(Call).join(Category, Category.id == Call.category_id)
+        .outerjoin(created, created.c.call_id == Call.id)
+        .join(Service, Service.id == service_id)
+        .where(in_day).group_by(Service.name).order_by(func.count().desc(), Service.name)).all()
+    return tuple(map(tuple, categories)), tuple(map(tuple, services))
+
+
+def _overdue_at(s: Session, moment: datetime) -> int:
+    """Cases received before ``moment``, due before it and not closed by then."""
+    return s.scalar(select(func.count()).select_from(Case).where(
+        Case.received_at < moment, Case.due_at < moment,
+        or_(Case.closed_at.is_(None), Case.closed_at >= moment)))
+
+
+def _agents(s: Session, start: datetime, end: datetime) -> tuple[AgentDay, ...]:
+    handle = func.avg(_seconds_between(s, Call.answered_at, Call.ended_at))
+    calls = s.execute(
+        select(User.full_name, func.count(), handle).select_from(Call)
+        .join(User, User.id == Call.agent_id)
+        .where(Call.started_at >= start, Call.started_at < end)
+        .group_by(User.full_name)).all()
+    cases = dict(s.execute(
+        select(User.full_name, func.count()).select_from(Case)
+        .join(User, User.id == Case.created_by_id)
+        .where(Case.received_at >= start, Case.received_at < end).group_by(User.full_name)).all())
+    rows = [AgentDay(name, n, None if avg is None else float(avg), cases.get(name, 0))
+            for name, n, avg in calls]
+    return tuple(sorted(rows, key=lambda a: (-a.calls, a.name)))
+
+
+def _seconds_between(s: Session, earlier, later):
+    if s.get_bind().dialect.name == "sqlite":
+        return (func.julianday(later) - func.julianday(earlier)) * 86400.0
+    return func.extract("epoch", later - earlier)
