@@ -52,6 +52,7 @@ class CallImportSummary:
     ignored_events: int
     bad_lines: int
     problems: tuple[tuple[int, str], ...]  # (line, reason), the first 20 by line
+    unfinished_line: bool = False  # the last line had no line end yet and was left for later
 
     def lines(self) -> list[str]:
         """The summary as a person reads it (the CLI and the import dialog)."""
@@ -66,6 +67,9 @@ class CallImportSummary:
         text += [f"line {line}: {reason}" for line, reason in self.problems]
         if self.bad_lines > len(self.problems):
             text.append(f"... and {self.bad_lines - len(self.problems)} more")
+        if self.unfinished_line:
+            text.append(f"the last line has no line end yet (the log may still be being written): "
+                        f"the next import reads it from line {self.first_line + self.lines_read}")
         return text
 
 
@@ -169,4 +173,5 @@ def _summary(source, path, first_line, read: ReadResult, counts) -> CallImportSu
         events=read.events, attempts_created=counts.created, attempts_closed=counts.closed,
         attempts_waiting=counts.still_waiting, duplicates_skipped=counts.duplicates,
         agent_events=counts.agent_events, ignored_events=read.ignored,
-        bad_lines=read.bad_lines + len(counts.unmatched), problems=tuple(problems))
+        bad_lines=read.bad_lines + len(counts.unmatched), problems=tuple(problems),
+        unfinished_line=read.unfinished_line)

@@ -188,7 +188,7 @@ CHUNK_BYTES = 8 << 20
 
 def read_queue_log(path, *, offset: int = 0, first_line: int = 1,
                    progress: Callable[[int], None] | None = None) -> ReadResult:
-    """Read ``path`` from byte ``offset`` (a line start) to its end.
+    """Read ``path`` from byte ``offset`` (a line start) to its last line end.
 
     The file is read in large blocks cut at a line end and decoded a block at
     a time (bytes that are not UTF-8 become U+FFFD; they can only be in
@@ -213,9 +213,9 @@ def read_queue_log(path, *, offset: int = 0, first_line: int = 1,
             position += cut
             if progress:
                 progress(position)
-        if carry:  # a last line without a line end
-            reader.feed([carry.decode("utf-8", errors="replace")])
-            position += len(carry)
+        # A last line without a line end may still be being written: leave it for the
+        # next import, which starts at its first byte.
+        reader.result.unfinished_line = bool(carry)
     if progress:
         progress(position)
     reader.result.bytes_read = position

@@ -69,6 +69,7 @@ class ReadResult:
     bad_lines: int = 0
     problems: list[tuple[int, str]] = field(default_factory=list)  # the first PROBLEMS_KEPT
     bytes_read: int = 0  # where the next read of this file starts
+    unfinished_line: bool = False  # the file ends in a line with no line end (left unread)
 
     def bad(self, line: int, reason: str) -> None:
         self.bad_lines += 1

@@ -179,3 +179,16 @@ def test_calls_logged_in_the_app_are_the_source_when_no_feed_exists(sqlite_engin
     assert stats.source == "app" and "call timer" in stats.source_label
     assert (stats.figures.counts.answered, stats.figures.asa_seconds) == (1, 12)
     assert stats.figures.counts.abandoned == 0
+
+
+def test_a_last_line_still_being_written_is_left_for_the_next_import(sqlite_engine, tmp_path):
+    log = tmp_path / "queue_log"
+    log.write_text("1715587303|c|main|NONE|ENTERQUEUE||1|2\n1715587351|c|main|NONE|ABANDON|1|2|4")
+    first = import_call_log(sqlite_engine, log)
+    assert first.lines_read == 1 and first.unfinished_line and first.bad_lines == 0
+    assert "the next import reads it from line 2" in first.lines()[-1]
+    with log.open("a") as handle:
+        handle.write("8\n")  # the writer finishes the line: a wait of 48, not 4
+    second = import_call_log(sqlite_engine, log)
+    assert (second.first_line, second.lines_read, second.bad_lines) == (2, 1, 0)
+    assert figures(sqlite_engine)["average_abandon_seconds"] == 48
