@@ -12,7 +12,7 @@ import sys
 import traceback
 
 from ..domain.errors import ContactDeskError
-from . import commands, staffing, statistics
+from . import commands, reports, staffing, statistics
 
 EXIT_OK, EXIT_ROWS_REJECTED, EXIT_UNUSABLE = 0, 1, 2
 
@@ -55,13 +55,14 @@ def build_parser() -> argparse.ArgumentParser:
     gaz.add_argument("file", metavar="FILE.csv")
     gaz.set_defaults(handler=commands.import_gazetteer)
 
-    exp = sub.add_parser("export", help="export records to CSV")
+    exp = sub.add_parser("export", help="export records to CSV or Excel")
     exp_sub = exp.add_subparsers(dest="what", parser_class=_Parser, metavar="WHAT", required=True)
     cases = exp_sub.add_parser("cases", help="cases with their caller, service and dates")
-    cases.add_argument("--out", required=True, metavar="FILE.csv")
+    cases.add_argument("--out", required=True, metavar="FILE.csv|FILE.xlsx")
     cases.add_argument("--from", dest="date_from", type=commands.parse_date, metavar="DATE")
     cases.add_argument("--to", dest="date_to", type=commands.parse_date, metavar="DATE")
     cases.set_defaults(handler=commands.export_cases)
+    reports.register_exports(exp_sub)
 
     users = sub.add_parser("users", help="people who use the app")
     users_sub = users.add_subparsers(dest="users_command", parser_class=_Parser, metavar="ACTION",
@@ -74,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     users_sub.add_parser("list", help="list users").set_defaults(handler=commands.users_list)
 
     statistics.register(sub)
+    reports.register(sub)
     staffing.register(sub)
     return parser
 

@@ -26,7 +26,7 @@ def parse_day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date (use YYYY-MM-DD)") from None
 
 
-def _seconds(text: str) -> float:
+def seconds_option(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
@@ -51,11 +51,11 @@ def register(sub) -> None:
     stats.add_argument("--ytd", action="store_true",
                        help="financial year to date (from 1 April) against the same span a year earlier")
     stats.add_argument("--as-of", type=parse_day, metavar="DATE", help="last day of --ytd (default today)")
-    stats.add_argument("--threshold", type=_seconds, default=21, metavar="S",
+    stats.add_argument("--threshold", type=seconds_option, default=21, metavar="S",
                        help="answered within this many seconds (default 21)")
     stats.add_argument("--basis", choices=[b.value for b in Basis], default=Basis.ANSWERED.value,
                        help="service-level basis (default answered)")
-    stats.add_argument("--short-abandon", type=_seconds, default=0, metavar="S",
+    stats.add_argument("--short-abandon", type=seconds_option, default=0, metavar="S",
                        help="abandons with a wait under S seconds are short (default 0: none)")
     stats.add_argument("--queue", metavar="NAME", help="one queue only")
     stats.add_argument("--source", default=AUTO, metavar="NAME",

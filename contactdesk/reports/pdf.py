@@ -30,7 +30,7 @@ from reportlab.platypus.flowables import Flowable
 
 from ..domain.errors import ContactDeskError
 
-FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
+FONT, FONT_BOLD, FONT_ITALIC = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"
 _FONT_DIRS = (Path(__file__).resolve().parents[2] / "resources" / "fonts",
               Path("/usr/share/fonts/truetype/dejavu"))
 
@@ -53,12 +53,12 @@ def register_fonts() -> None:
     if FONT in pdfmetrics.getRegisteredFontNames():
         return
     for folder in _FONT_DIRS:
-        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
-        if regular.is_file() and bold.is_file():
-            pdfmetrics.registerFont(TTFont(FONT, str(regular)))
-            pdfmetrics.registerFont(TTFont(FONT_BOLD, str(bold)))
+        files = [folder / f"{name}.ttf" for name in (FONT, FONT_BOLD, FONT_ITALIC)]
+        if all(f.is_file() for f in files):
+            for name, file in zip((FONT, FONT_BOLD, FONT_ITALIC), files, strict=True):
+                pdfmetrics.registerFont(TTFont(name, str(file)))
             pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD,
-                                          italic=FONT, boldItalic=FONT_BOLD)
+                                          italic=FONT_ITALIC, boldItalic=FONT_BOLD)
             return
     raise ReportError("the DejaVu Sans font is missing: reinstall ContactDesk "
                       "(it ships in resources/fonts) or install fonts-dejavu-core")

@@ -25,6 +25,7 @@ from ..domain.call_metrics import (
     Comparison,
     Definition,
     compare,
+    year_earlier,
     ytd_spans,
 )
 from ..domain.errors import ValidationError
@@ -85,13 +86,21 @@ def call_stats(engine: Engine, query: StatsQuery) -> CallStats:
 def year_to_date(engine: Engine, as_of: date, definition: Definition | None = None,
                  source: str = AUTO, queue: str | None = None) -> YearToDate:
     """The financial year to ``as_of`` beside the same span a year earlier."""
+    (this_from, this_to), _last = ytd_spans(as_of)
+    return compare_with_year_earlier(engine, this_from, this_to, definition, source, queue)
+
+
+def compare_with_year_earlier(engine: Engine, date_from: date, date_to: date,
+                              definition: Definition | None = None, source: str = AUTO,
+                              queue: str | None = None) -> YearToDate:
+    """A span beside the same span a year earlier (one source for both)."""
     definition = definition or Definition()
-    (this_from, this_to), (last_from, last_to) = ytd_spans(as_of)
+    last_from, last_to = year_earlier(date_from), year_earlier(date_to)
     with UnitOfWork(engine) as uow:
-        chosen = _choose_source(uow.session, source, last_from, this_to)
-        this = stats_in(uow.session, StatsQuery(this_from, this_to, definition, chosen, queue))
+        chosen = _choose_source(uow.session, source, last_from, date_to)
+        this = stats_in(uow.session, StatsQuery(date_from, date_to, definition, chosen, queue))
         last = stats_in(uow.session, StatsQuery(last_from, last_to, definition, chosen, queue))
-    return YearToDate(as_of, this, last, tuple(compare(this.figures, last.figures)))
+    return YearToDate(date_to, this, last, tuple(compare(this.figures, last.figures)))
 
 
 def stats_in(session: Session, query: StatsQuery) -> CallStats:

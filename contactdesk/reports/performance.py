@@ -1,0 +1,123 @@
+"""The performance report: each indicator this year to date beside last year's.
+
+As in the council's quarterly report, every indicator reads *YTD this year |
+YTD last year | Difference* and says whether higher or lower performance is
+better; differences of rates are in percentage points from unrounded values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph
+
+from ..domain.call_metrics import Comparison, Definition, year_earlier
+from ..domain.errors import ValidationError
+from ..domain.working_time import LONDON
+from ..persistence.uow import UnitOfWork
+from ..services.call_stats import YearToDate, compare_with_year_earlier
+from ..services.case_performance import CaseComparison, case_handling_compared
+from ..services.settings import load_settings
+from .formats import count, percent, points, seconds
+from .pdf import BETTER, PAGE, WORSE, ReportFrame, escape, styles, table, write_pdf
+
+WIDTH = PAGE[0] - 32 * mm
+
+# Extra sections (e.g. complaints) add themselves here: (engine, from, to) -> flowables.
+EXTRA_SECTIONS: list[Callable[..., list]] = []
+
+
+def write_performance_report(engine, date_from: date, date_to: date, out: Path | str,
+                             definition: Definition | None = None, *,
+                             now: datetime | None = None) -> Path:
+    if date_to < date_from:
+        raise ValidationError.single("to", "is before from")
+    definition = definition or Definition()
+    calls = compare_with_year_earlier(engine, date_from, date_to, definition)
+    cases = case_handling_compared(engine, date_from, date_to)
+    with UnitOfWork(engine) as uow:
+        council = load_settings(uow.session).council_name
+    last_from, last_to = year_earlier(date_from), year_earlier(date_to)
+    frame = ReportFrame(
+        title="Performance report", council_name=council,
+        foot_lines=(f"Definitions: {definition.describe()} Differences of percentages are in "
+                    "percentage points, from unrounded values.",
+                    f"Data: call handling from {calls.this_year.source_label}; cases and complaints "
+                    "from ContactDesk. Periods are UK local dates, inclusive."),
+        generated_at=now or datetime.now(LONDON))
+    s = styles()
+    story = [Paragraph("Performance report", s["title"]),
+             Paragraph(escape(f"{_day(date_from)} to {_day(date_to)}, compared with "
+                              f"{_day(last_from)} to {_day(last_to)}"), s["subtitle"])]
+    story += _call_handling(calls, date_to, last_to)
+    story += _case_handling(cases, date_to, last_to)
+    for section in EXTRA_SECTIONS:
+        story += section(engine, date_from, date_to)
+    return write_pdf(out, frame, story)
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def ytd_header(this_to: date, last_to: date) -> list[str]:
+    return ["Indicator", f"YTD (at {this_to:%d %b %Y})", f"YTD (at {last_to:%d %b %Y})", "Difference"]
+
+
+def indicator_cell(label: str, better: str | None) -> Paragraph:
+    s = styles()
+    note = f" <i>({better} performance is better)</i>" if better else ""
+    return Paragraph(escape(label) + note, s["cell"])
+
+
+def difference_cell(c: Comparison) -> Paragraph:
+    s = styles()
+    if c.difference is None:
+        return Paragraph("–", s["cell_right"])
+    text = points(c.difference) if c.percentage else (
+        f"{c.difference:+.1f} s" if c.key.endswith("_seconds") else f"{c.difference:+,.0f}")
+    if c.better and c.difference != 0:
+        improved = (c.difference > 0) == (c.better == "higher")
+        colour = BETTER if improved else WORSE
+        text += f' <font color="#{colour.hexval()[2:]}">{"better" if improved else "worse"}</font>'
+    return Paragraph(text, s["cell_right"])
+
+
+def _value(c: Comparison, value) -> str:
+    if c.percentage:
+        return percent(value)
+    return seconds(value) if c.key.endswith("_seconds") else count(value)
+
+
+def _call_handling(ytd: YearToDate, this_to: date, last_to: date) -> list:
+    s = styles()
+    rows = [[indicator_cell(c.label, c.better), _value(c, c.this_year), _value(c, c.last_year),
+             difference_cell(c)] for c in ytd.comparisons]
+    return [Paragraph("Call handling", s["h2"]),
+            table(ytd_header(this_to, last_to), rows,
+                  [WIDTH * 0.46, WIDTH * 0.17, WIDTH * 0.17, WIDTH * 0.20], right=(1, 2, 3))]
+
+
+def _case_handling(cases: tuple[CaseComparison, ...], this_to: date, last_to: date) -> list:
+    s = styles()
+    rows = []
+    for c in cases:
+        t, last = c.this_year, c.last_year
+        change = None if t.within_target is None or last.within_target is None else (
+            100 * (t.within_target - last.within_target))
+        rows.append([c.service, count(t.created), count(last.created), count(t.closed),
+                     count(last.closed), percent(t.within_target), percent(last.within_target),
+                     points(change)])
+    this_year, last_year = f"{this_to:%Y}", f"{last_to:%Y}"
+    header = ["Service", f"Created {this_year}", f"Created {last_year}", f"Closed {this_year}",
+              f"Closed {last_year}", f"Within target {this_year}", f"Within target {last_year}",
+              "Difference"]
+    widths = [WIDTH * w for w in (0.22, 0.10, 0.10, 0.10, 0.10, 0.12, 0.12, 0.14)]
+    return [Paragraph("Case handling by service", s["h2"]),
+            Paragraph("% of cases closed within their service target <i>(higher performance is "
+                      "better)</i>. Created: cases received in the period; closed: cases closed "
+                      "in it; within target: closed no later than their due time.", s["note"]),
+            table(header, rows, widths, right=range(1, 8), bold_last=True)]

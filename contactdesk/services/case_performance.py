@@ -1,0 +1,69 @@
+"""Case handling per service over a span: created, closed, and closed within target.
+
+A case counts as created in the span its received time falls in, and as
+closed in the span its closed time falls in; it was closed within target when
+it closed no later than its due time. Days are Europe/London days.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Engine, and_, case, func, select
+
+from ..domain.call_metrics import year_earlier
+from ..persistence.models import Case, Service
+from ..persistence.uow import UnitOfWork
+from .daily_summary import day_bounds
+
+
+@dataclass(frozen=True)
+class ServiceCases:
+    service: str
+    created: int
+    closed: int
+    closed_within_target: int
+
+    @property
+    def within_target(self) -> float | None:
+        return self.closed_within_target / self.closed if self.closed else None
+
+
+@dataclass(frozen=True)
+class CaseComparison:
+    service: str
+    this_year: ServiceCases
+    last_year: ServiceCases
+
+
+def case_handling(engine: Engine, date_from: date, date_to: date) -> tuple[ServiceCases, ...]:
+    """One row per service (all services, busiest first), then a row "All services"."""
+    start, _ = day_bounds(date_from)
+    _, end = day_bounds(date_to)
+    received = and_(Case.received_at >= start, Case.received_at < end)
+    closed = and_(Case.closed_at >= start, Case.closed_at < end)
+    with UnitOfWork(engine) as uow:
+        rows = uow.session.execute(
+            select(Service.name,
+                   func.coalesce(func.sum(case((received, 1), else_=0)), 0),
+                   func.coalesce(func.sum(case((closed, 1), else_=0)), 0),
+                   func.coalesce(func.sum(case((and_(closed, Case.closed_at <= Case.due_at), 1),
+                                               else_=0)), 0))
+            .select_from(Service).outerjoin(Case, Case.service_id == Service.id)
+            .where(Service.active.is_(True) | Case.id.is_not(None))
+            .group_by(Service.name)).all()
+    services = sorted((ServiceCases(name, int(a), int(b), int(c)) for name, a, b, c in rows),
+                      key=lambda s: (-s.created, s.service))
+    total = ServiceCases("All services", sum(s.created for s in services),
+                         sum(s.closed for s in services),
+                         sum(s.closed_within_target for s in services))
+    return (*services, total)
+
+
+def case_handling_compared(engine: Engine, date_from: date, date_to: date) -> tuple[CaseComparison, ...]:
+    """Each service's case handling in the span beside the same span a year earlier."""
+    this = case_handling(engine, date_from, date_to)
+    last = {s.service: s for s in case_handling(engine, year_earlier(date_from), year_earlier(date_to))}
+    return tuple(CaseComparison(s.service, s, last.get(s.service, ServiceCases(s.service, 0, 0, 0)))
+                 for s in this)
