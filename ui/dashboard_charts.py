@@ -39,6 +39,13 @@ def nice_ceiling(value: float) -> float:
     return 10 * magnitude
 
 
+def percent_floor(lowest: float) -> int:
+    """Bottom of a percentage axis: a ten below the lowest point, so a service level moving
+    between 92% and 98% is not a flat line; 0 once that would be under 40%."""
+    low = int(math.floor((lowest - 5) / 10) * 10)
+    return low if low >= 40 else 0
+
+
 class BarLineChart(QChartView):
     """Bars (one or more sets) per category on the left axis, an optional line on the right."""
 
@@ -87,6 +94,7 @@ class BarLineChart(QChartView):
         self.bars.attachAxis(self.x_axis)
         self.bars.attachAxis(self.left_axis)
 
+        self.categories: list[str] = []
         self.line = None
         self.right_axis = None
         if line_name:
@@ -116,24 +124,34 @@ class BarLineChart(QChartView):
         """
         chart = self.chart()
         chart.setTitle(f"{self._title}{f' ({note})' if note else ''}")
+        self.categories = list(categories)
+        upright = len(categories) > ROTATE_OVER
+        # Upright labels at the two ends are dropped by QtCharts when their box reaches past
+        # the plot: an empty category at each end keeps the first and last day labelled.
+        pad = 1 if upright else 0
         self.x_axis.clear()
-        self.x_axis.append(categories or [" "])
-        self.x_axis.setLabelsAngle(-90 if len(categories) > ROTATE_OVER else 0)
+        self.x_axis.append([" "] * pad + list(categories) + ["  "] * pad if categories else [" "])
+        self.x_axis.setLabelsAngle(-90 if upright else 0)
         highest = 0.0
         for bar_set, values in zip(self.bar_sets, bars, strict=True):
             bar_set.remove(0, bar_set.count())
-            bar_set.append([float(v) for v in values])
+            bar_set.append([0.0] * pad + [float(v) for v in values] + [0.0] * pad)
             highest = max([highest, *values])
         top = nice_ceiling(highest)
         self.left_axis.setRange(0, top)
         self.left_axis.setTickCount(_ticks(top))
         if self.line is not None:
             scale = 100 if self._right_percent else 1
-            points = [QPointF(i, v * scale) for i, v in enumerate(line or []) if v is not None]
+            points = [QPointF(i + pad, v * scale) for i, v in enumerate(line or []) if v is not None]
             self.line.replace(points)
-            top_right = 100 if self._right_percent else nice_ceiling(max((p.y() for p in points), default=1))
-            self.right_axis.setRange(0, top_right)
-            self.right_axis.setTickCount(5 if self._right_percent else _ticks(top_right))
+            if self._right_percent:
+                low = percent_floor(min((p.y() for p in points), default=100))
+                self.right_axis.setRange(low, 100)
+                self.right_axis.setTickCount(5 if low == 0 else (100 - low) // 10 + 1)
+            else:
+                top_right = nice_ceiling(max((p.y() for p in points), default=1))
+                self.right_axis.setRange(0, top_right)
+                self.right_axis.setTickCount(_ticks(top_right))
         self.setAccessibleName(self._title)
         self.setAccessibleDescription(self._describe(categories, bars, line))
 

@@ -127,8 +127,11 @@ def test_charts_by_hour_and_by_day(dashboard):
     days = dashboard.day_chart.accessibleDescription()
     assert days.startswith("14/04: Calls offered 0") and days.endswith("13/05: Calls offered 11, "
                                                                        "% answered within 21 s (answered) 80.00%")
-    assert dashboard.day_chart.x_axis.count() == 30
+    assert len(dashboard.day_chart.categories) == 30
+    assert dashboard.day_chart.x_axis.count() == 32  # an empty category at each end keeps labels
     assert [p.y() for p in dashboard.day_chart.line.points()] == [80.0]
+    right = dashboard.day_chart.right_axis  # a little below the lowest point, not from 0
+    assert (right.min(), right.max(), right.tickCount()) == (70, 100, 4)
     dashboard.threshold.setValue(20)
     assert [p.y() for p in dashboard.day_chart.line.points()] == [pytest.approx(60.0)]
 
