@@ -138,6 +138,7 @@ def _numbered_canvas(frame: ReportFrame):
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args, **kwargs):
+            kwargs.setdefault("initialFontName", FONT)  # not Helvetica, which lacks many letters
             super().__init__(*args, **kwargs)
             self._pages: list[dict] = []
 

@@ -64,7 +64,7 @@ def _day(day: date) -> str:
 
 
 def ytd_header(this_to: date, last_to: date) -> list[str]:
-    return ["Indicator", f"YTD (at {this_to:%d %b %Y})", f"YTD (at {last_to:%d %b %Y})", "Difference"]
+    return ["Indicator", f"YTD at {this_to:%d %b %Y}", f"YTD at {last_to:%d %b %Y}", "Difference"]
 
 
 def indicator_cell(label: str, better: str | None) -> Paragraph:
@@ -98,7 +98,7 @@ def _call_handling(ytd: YearToDate, this_to: date, last_to: date) -> list:
              difference_cell(c)] for c in ytd.comparisons]
     return [Paragraph("Call handling", s["h2"]),
             table(ytd_header(this_to, last_to), rows,
-                  [WIDTH * 0.46, WIDTH * 0.17, WIDTH * 0.17, WIDTH * 0.20], right=(1, 2, 3))]
+                  [WIDTH * 0.38, WIDTH * 0.21, WIDTH * 0.21, WIDTH * 0.20], right=(1, 2, 3))]
 
 
 def _case_handling(cases: tuple[CaseComparison, ...], this_to: date, last_to: date) -> list:

@@ -1,0 +1,58 @@
+"""The performance report: this year to date beside last year's, read back from the PDF."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from contactdesk.domain.working_time import LONDON
+from contactdesk.reports.performance import write_performance_report
+from contactdesk.telephony.importer import import_call_log
+
+from ...helpers.pdf_text import pdf_rows, pdf_text
+from ..telephony.test_sample_figures import SAMPLE
+
+A_YEAR = 364 * 86400  # 13 May 2024 back to Monday 15 May 2023
+
+
+def last_year_log(tmp_path):
+    """The sample a year earlier, with the 48-second abandon answered instead."""
+    lines = []
+    for line in SAMPLE.read_text().splitlines():
+        parts = line.split("|")
+        parts[0] = str(int(parts[0]) - A_YEAR)
+        if parts[1] == "1715587301.1006" and parts[4] == "ABANDON":
+            parts[3:] = ["PJSIP/201", "CONNECT", "48", "x.1", "3"]
+        lines.append("|".join(parts))
+    path = tmp_path / "queue_log.2023"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_call_handling_year_to_date_in_the_house_style(engine, tmp_path):
+    import_call_log(engine, SAMPLE)
+    import_call_log(engine, last_year_log(tmp_path))
+    out = write_performance_report(engine, date(2024, 4, 1), date(2024, 9, 30),
+                                   tmp_path / "performance.pdf")
+    rows = pdf_rows(out)
+    text = pdf_text(out)
+    assert "1 April 2024 to 30 September 2024, compared with 1 April 2023 to 30 September 2023" in text
+    assert "Indicator YTD at 30 Sep 2024 YTD at 30 Sep 2023 Difference" in rows
+    # This year 4 of 5 answered within 21 s; last year 4 of 6 (the 48 s call was answered).
+    level = next(r for r in rows if r.startswith("% of calls answered within 21 seconds"))
+    assert level.endswith("80.00% 66.67% +13.33 pts better")
+    assert "(higher performance is better)" in text and "(lower performance is better)" in text
+    abandoned = next(r for r in rows if r.startswith("% of calls abandoned"))
+    assert abandoned.endswith("27.27% 18.18% +9.09 pts worse")
+    assert any(r.startswith("Calls offered 11 11 +0") for r in rows)
+
+
+def test_case_handling_by_service(engine, tmp_path):
+    from contactdesk.services.calls import CallInput, log_call
+
+    log_call(engine, CallInput(caller_phone="01709 823456", address="14 Wellgate",
+                               category="Fly tipping", description="Mattress"), None)
+    today = datetime.now(LONDON).date()
+    rows = pdf_rows(write_performance_report(engine, date(today.year - 1, 4, 1), today,
+                                             tmp_path / "p.pdf"))
+    assert any(r.startswith("Streetpride 1 0 0 0") for r in rows)
+    assert any(r.startswith("All services 1 0 0 0") for r in rows)
