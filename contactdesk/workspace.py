@@ -150,3 +150,25 @@ class Workspace:
                         progress: Callable[[int, int], None] | None = None) -> importer.CallImportSummary:
         """Import a telephony log; ``progress(done, total)`` is called on the worker thread."""
         return importer.import_call_log(self._engine, path, fmt, source, progress)
+
+    # -- reports and exports --------------------------------------------------------------
+
+    def daily_report(self, day: date, out: Path | str, definition: Definition | None = None) -> Path:
+        from .reports.daily import write_daily_report
+
+        return write_daily_report(self._engine, day, out, definition)
+
+    def performance_report(self, date_from: date, date_to: date, out: Path | str,
+                           definition: Definition | None = None) -> Path:
+        from .reports.performance import write_performance_report
+
+        return write_performance_report(self._engine, date_from, date_to, out, definition)
+
+    def export(self, what: str, out: Path | str, date_from: date | None = None,
+               date_to: date | None = None) -> int:
+        """Write ``what`` (calls, cases or attempts) to a .csv or .xlsx file."""
+        from .services.call_export import export_attempts, export_calls
+        from .services.case_export import export_cases
+
+        run = {"calls": export_calls, "cases": export_cases, "attempts": export_attempts}[what]
+        return run(self._engine, Path(out), date_from, date_to)

@@ -13,6 +13,7 @@ from .call_form import CallForm
 from .case_detail import CaseDetailView
 from .case_list import CaseListView
 from .dashboard import DashboardView
+from .reports_view import ReportsView
 from .staffing_view import StaffingView
 from .tasks import TaskRunner
 
@@ -56,6 +57,8 @@ class MainWindow(QMainWindow):
             self.staffing = StaffingView(workspace, runner)
             self.tabs.addTab(self.dashboard, "&Queue dashboard")
             self.tabs.addTab(self.staffing, "Sta&ffing")
+        self.reports = ReportsView(workspace, runner)
+        self.tabs.addTab(self.reports, "&Reports")
         self.setCentralWidget(self.tabs)
 
         self.action_new_call = self._action("actionNewCall", "New call", self.new_call,
