@@ -104,7 +104,7 @@ class DashboardView(QWidget):
         self.short_abandon.setSpecialValueText("none")
         self.short_abandon.setToolTip("Callers who hang up within this wait are not counted as "
                                       "abandoned (0: every abandon counts)")
-        self.refresh_button = QPushButton("&Refresh", self)
+        self.refresh_button = QPushButton("Refre&sh", self)
         self.refresh_button.setObjectName("dashboardRefresh")
         self.refresh_button.setToolTip("Refresh now (F5); the dashboard also refreshes every minute")
         self.import_button = QPushButton("&Import telephony log…", self)

@@ -130,7 +130,7 @@ class StaffingView(QWidget):
 
         # Two rows: which history to plan from, then the service to plan for.
         rows = []
-        for fields in ((("&Date:", self.day), ("&Weeks of history:", self.weeks), ("W&rap-up:", self.wrap_up)),
+        for fields in ((("&Date:", self.day), ("&Weeks of history:", self.weeks), ("Wra&p-up:", self.wrap_up)),
                        (("&Answer within:", self.answer_within), ("&Target:", self.target),
                         ("Max &occupancy:", self.max_occupancy), ("S&hrinkage:", self.shrinkage))):
             row = QHBoxLayout()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
     QLineEdit,
+    QTabWidget,
 )
 
 from contactdesk.domain.call_metrics import Basis
@@ -79,6 +80,19 @@ def dashboard(qtbot, workspace, runner, sample_loaded):
     view.resize(1280, 760)
     view.show()
     return view
+
+
+def mnemonics(texts) -> list[str]:
+    return [m.group(1).lower() for t in texts if (m := re.search(r"&(\w)", t))]
+
+
+def page_texts(page) -> list[str]:
+    """Texts that carry a mnemonic on ``page``: labels with a buddy, buttons, inner tabs."""
+    texts = [label.text() for label in page.findChildren(QLabel) if label.buddy()]
+    texts += [button.text() for button in page.findChildren(QAbstractButton)]
+    for tabs in page.findChildren(QTabWidget):
+        texts += [tabs.tabText(i) for i in range(tabs.count())]
+    return texts
 
 
 def tile_values(view) -> dict[str, str]:
@@ -235,7 +249,7 @@ def test_every_input_has_a_label_with_a_mnemonic_and_a_name(dashboard):
                for text in list(buddies.values()) + [b.text() for b in dashboard.findChildren(QAbstractButton)]
                + [dashboard.sections.tabText(i) for i in range(dashboard.sections.count())]
                if "&" in text]
-    letters += ["c", "e", "q", "f"]  # the main window's tabs
+    letters += ["c", "e", "q", "f", "r"]  # the main window's tabs
     assert len(letters) == len(set(letters)), letters
 
 
@@ -311,14 +325,22 @@ def test_the_import_dialog_asks_for_a_file_and_format(qtbot):
 
 
 def test_supervisors_see_the_dashboard_and_agents_do_not(qtbot, ui_db_url, workspace, agent, supervisor):
-    names = {}
     for user in (agent, supervisor):
         window = create_main_window(ui_db_url, user.username, synchronous=True)
         qtbot.addWidget(window)
-        names[user.role] = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+        names = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+        pages = [window.tabs.widget(i) for i in range(window.tabs.count())]
+        if user is agent:
+            assert window.dashboard is window.staffing is None
+            assert not {"&Queue dashboard", "Sta&ffing"} & set(names)
+        else:
+            assert names[2:4] == ["&Queue dashboard", "Sta&ffing"]
+            assert pages[2:4] == [window.dashboard, window.staffing]
+            tab_keys = mnemonics(names)
+            for page in (window.dashboard, window.staffing):  # Alt+letter reaches one thing only
+                keys = tab_keys + mnemonics(page_texts(page))
+                assert len(keys) == len(set(keys)), (page.objectName(), keys)
         window.workspace.close()
-    assert names["agent"] == ["&Call", "Cas&es"]
-    assert names["supervisor"] == ["&Call", "Cas&es", "&Queue dashboard", "Sta&ffing"]
 
 
 @pytest.mark.parametrize("theme", ["normal", "high-contrast"])
