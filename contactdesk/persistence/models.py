@@ -20,11 +20,13 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain import limits
 from ..domain.case_status import CaseStatus
+from ..domain.complaints import Outcome, Stage
 from .base import Base, UTCDateTime, add_length_checks
 
 
@@ -419,6 +421,120 @@ class TelephonyFeed(Base):
     lines_read: Mapped[int] = mapped_column(BigInteger)
     prefix_sha256: Mapped[str] = mapped_column(String(64))
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# --- Complaints (the Ombudsman's complaint handling code) and cases waiting for the caller ---
+
+COMPLAINT_STAGES = tuple(stage.value for stage in Stage)
+COMPLAINT_OUTCOMES = tuple(outcome.value for outcome in Outcome)
+COMPLAINT_STATUSES = ("open", "closed")
+COMPLAINT_PREFIX = "CMP"  # complaint references: CMP-2026-000012
+
+
+class Complaint(Base):
+    """A complaint about a council service; its stages are in ``complaint_stages``.
+
+    ``current_stage`` and ``status`` follow the latest stage: open while that
+    stage awaits its answer, closed once it has an outcome (until escalated).
+    """
+
+    __tablename__ = "complaints"
+    __table_args__ = (
+        CheckConstraint(_in("channel", CHANNELS), name="channel_known"),
+        CheckConstraint(_in("status", COMPLAINT_STATUSES), name="status_known"),
+        CheckConstraint(_in("current_stage", COMPLAINT_STAGES), name="stage_known"),
+        CheckConstraint("version >= 1", name="version_positive"),
+        Index("ix_complaints_received_on", "received_on"),
+        Index("ix_complaints_status_stage", "status", "current_stage"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(limits.REFERENCE), unique=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), index=True)
+    complainant_name: Mapped[str] = mapped_column(String(limits.PERSON_NAME))
+    complainant_phone: Mapped[str | None] = mapped_column(String(limits.PHONE_E164))
+    complainant_email: Mapped[str | None] = mapped_column(String(limits.EMAIL))
+    complainant_address: Mapped[str | None] = mapped_column(String(limits.ADDRESS))
+    caller_id: Mapped[int | None] = mapped_column(ForeignKey("callers.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"))
+    description: Mapped[str] = mapped_column(String(limits.DESCRIPTION))
+    desired_outcome: Mapped[str | None] = mapped_column(String(limits.DESCRIPTION))
+    channel: Mapped[str] = mapped_column(String(20))
+    received_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    current_stage: Mapped[str] = mapped_column(String(20))
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ComplaintStage(Base):
+    """One stage of a complaint: its officer, deadlines, extension and outcome.
+
+    Deadlines are stored (working days, computed when the stage opens or is
+    extended) so the register can filter late and due-soon complaints in SQL.
+    """
+
+    __tablename__ = "complaint_stages"
+    __table_args__ = (
+        UniqueConstraint("complaint_id", "stage", name="uq_complaint_stages_stage"),
+        CheckConstraint(_in("stage", COMPLAINT_STAGES), name="stage_known"),
+        CheckConstraint(f"outcome IS NULL OR {_in('outcome', COMPLAINT_OUTCOMES)}",
+                        name="outcome_known"),
+        CheckConstraint("extension_days >= 0", name="extension_not_negative"),
+        Index("ix_complaint_stages_respond_by", "respond_by"),
+        Index("ix_complaint_stages_response_on", "response_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"),
+                                              index=True)
+    stage: Mapped[str] = mapped_column(String(20))
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    opened_on: Mapped[date] = mapped_column(Date)
+    escalation_reason: Mapped[str | None] = mapped_column(String(limits.REASON))
+    acknowledge_by: Mapped[date | None] = mapped_column(Date)
+    acknowledged_on: Mapped[date | None] = mapped_column(Date)
+    respond_by: Mapped[date | None] = mapped_column(Date)
+    extension_days: Mapped[int] = mapped_column(Integer, default=0)
+    extension_reason: Mapped[str | None] = mapped_column(String(limits.REASON))
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    lessons_learnt: Mapped[str | None] = mapped_column(String(limits.DESCRIPTION))
+    remedy: Mapped[str | None] = mapped_column(String(limits.DESCRIPTION))
+    response_on: Mapped[date | None] = mapped_column(Date)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class CaseHold(Base):
+    """A spell in which a case waited for the caller: its service clock stood still.
+
+    While a hold is open the case has no due time (``due_before`` keeps it);
+    when the hold ends the due time comes back moved on by the opening time
+    the hold covered (``due_after``). At most one open hold per case.
+    """
+
+    __tablename__ = "case_holds"
+    __table_args__ = (
+        Index("uq_case_holds_one_open", "case_id", unique=True,
+              sqlite_where=text("ended_at IS NULL"), postgresql_where=text("ended_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(String(limits.REASON))
+    due_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    due_after: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 add_length_checks(Base.metadata)

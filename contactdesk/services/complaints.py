@@ -1,0 +1,482 @@
+"""Complaints: logging one, then officer, acknowledgement, extension, outcome and escalation.
+
+Anyone may log a complaint (from a call, or by converting a case); handling it
+(assigning officers, acknowledging, extending, recording outcomes, escalating)
+is for supervisors and administrators. Every change passes the version the
+person saw: if someone else saved first, ConflictError, never last-write-wins.
+Rules live in ``domain.complaints``; this module loads, checks and saves.
+"""
+
+from __future__ import annotations
+
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..domain import limits
+from ..domain.complaints import (
+    Countdown,
+    Outcome,
+    Stage,
+    check_escalation,
+    check_extension,
+    check_officer,
+    check_outcome,
+    countdown,
+    deadlines,
+    outcome_from,
+    stage_from,
+    time_taken,
+)
+from ..domain.errors import (
+    ConflictError,
+    FieldIssue,
+    NotFoundError,
+    PermissionDenied,
+    TransitionError,
+    ValidationError,
+)
+from ..domain.validation import Findings, check_email, clean_text, parse_phone
+from ..domain.working_days import WorkingDays
+from ..domain.working_time import LONDON
+from ..persistence.base import utcnow
+from ..persistence.models import (
+    CHANNELS,
+    COMPLAINT_PREFIX,
+    Call,
+    Caller,
+    Case,
+    Complaint,
+    ComplaintStage,
+    Service,
+    User,
+)
+from ..persistence.references import allocate_references
+from ..persistence.uow import UnitOfWork
+from . import catalogue
+from .settings import load_settings
+
+HANDLER_ROLES = ("supervisor", "admin")
+
+
+def london_today() -> date:
+    return datetime.now(LONDON).date()
+
+
+def complaint_calendar(session: Session) -> WorkingDays:
+    """Complaint deadlines count Monday to Friday, less the region's bank holidays."""
+    return WorkingDays(region=load_settings(session).opening_hours.holiday_region)
+
+
+@dataclass(frozen=True)
+class ComplaintInput:
+    """What was typed to log a complaint; text is raw, the service cleans it."""
+
+    idempotency_key: str = field(default_factory=lambda: str(uuid.uuid4()))
+    complainant_name: str = ""
+    complainant_phone: str = ""
+    complainant_email: str = ""
+    complainant_address: str = ""
+    service: str = ""  # code or name; blank when converting a case: the case's service
+    description: str = ""
+    desired_outcome: str = ""
+    channel: str = "phone"
+    received_on: date | None = None  # blank: today
+    case_reference: str = ""  # the case this complaint is about (converting a case)
+    call_id: int | None = None  # the call it was made on
+    officer_id: int | None = None  # the Stage 1 officer, if known already
+
+
+@dataclass(frozen=True)
+class ComplaintSaved:
+    reference: str
+    warnings: tuple[FieldIssue, ...]
+
+
+@dataclass(frozen=True)
+class StageInfo:
+    stage: str
+    label: str
+    officer_id: int | None
+    officer: str | None
+    opened_on: date
+    escalation_reason: str | None
+    acknowledge_by: date | None
+    acknowledged_on: date | None
+    respond_by: date | None
+    extension_days: int
+    extension_reason: str | None
+    outcome: str | None
+    outcome_label: str | None
+    lessons_learnt: str | None
+    remedy: str | None
+    response_on: date | None
+    working_days_taken: int | None
+    calendar_days_taken: int | None
+    within_deadline: bool | None  # None: not answered yet, or no deadline of the council's
+
+
+@dataclass(frozen=True)
+class ComplaintDetail:
+    reference: str
+    status: str  # open or closed
+    current_stage: str
+    stage_label: str
+    service: str
+    complainant_name: str
+    complainant_phone: str | None
+    complainant_email: str | None
+    complainant_address: str | None
+    description: str
+    desired_outcome: str | None
+    channel: str
+    received_on: date
+    closed_on: date | None
+    case_reference: str | None
+    call_id: int | None
+    logged_by: str | None
+    version: int
+    stages: tuple[StageInfo, ...]
+    countdown: Countdown | None  # the open stage's next deadline; None when closed
+    actions: tuple[str, ...]  # assign, acknowledge, extend, respond, escalate
+    next_stages: tuple[str, ...]  # where an escalation may go now
+
+    @property
+    def current(self) -> StageInfo:
+        return self.stages[-1]
+
+
+# -- logging -------------------------------------------------------------------------------
+
+def log_complaint(engine: Engine, data: ComplaintInput, user_id: int | None, *,
+                  today: date | None = None) -> ComplaintSaved:
+    """Save a new complaint at Stage 1; a retried save with the same key returns the first."""
+    today = today or london_today()
+    findings = Findings()
+    phone = parse_phone(data.complainant_phone, findings, "complainant_phone")
+    email = check_email(data.complainant_email, findings, "complainant_email")
+    name = clean_text(data.complainant_name, limits.PERSON_NAME, findings, "complainant_name")
+    address = clean_text(data.complainant_address, limits.ADDRESS, findings, "complainant_address")
+    description = clean_text(data.description, limits.DESCRIPTION, findings, "description",
+                             required=True)
+    wants = clean_text(data.desired_outcome, limits.DESCRIPTION, findings, "desired_outcome")
+    if data.channel not in CHANNELS:
+        findings.error("channel", f"'{data.channel}' is not a channel (one of: {', '.join(CHANNELS)})")
+    received = data.received_on or today
+    if received > today:
+        findings.error("received_on", "cannot be in the future")
+    if not data.case_reference.strip() and not data.service.strip():
+        findings.error("service", "is required: which service is the complaint about?")
+    with UnitOfWork(engine, user_id, write=True) as uow:
+        s = uow.session
+        earlier = s.scalar(select(Complaint.reference)
+                           .where(Complaint.idempotency_key == data.idempotency_key))
+        if earlier is not None:
+            return ComplaintSaved(earlier, ())
+        case = _case(s, data.case_reference, findings)
+        service_id = case.service_id if case is not None else None
+        if data.service.strip():
+            try:
+                service_id = catalogue.find_service(s, data.service).id
+            except ValidationError as exc:
+                findings.errors.extend(exc.issues)
+        caller = _caller(s, case, phone.e164 if phone else None)
+        if caller is not None:
+            name = name or caller.name
+            phone_e164 = phone.e164 if phone else caller.phone_e164
+            email, address = email or caller.email, address or caller.address
+        else:
+            phone_e164 = phone.e164 if phone else None
+        if not name:
+            findings.error("complainant_name", "is required: who is complaining?")
+        if data.call_id is not None and s.get(Call, data.call_id) is None:
+            findings.error("call", f"no call {data.call_id}")
+        officer = None
+        if data.officer_id is not None:
+            _require_handler(s, user_id, "assign complaint officers")
+            officer = _officer(s, data.officer_id)
+        findings.raise_if_errors()
+        now = utcnow()
+        (reference,) = allocate_references(s, COMPLAINT_PREFIX)
+        complaint = Complaint(
+            reference=reference, service_id=service_id, complainant_name=name,
+            complainant_phone=phone_e164, complainant_email=email, complainant_address=address,
+            caller_id=caller.id if caller else None, case_id=case.id if case else None,
+            call_id=data.call_id, description=description, desired_outcome=wants,
+            channel=data.channel, received_on=received, status="open",
+            current_stage=Stage.STAGE_1.value, logged_by_id=user_id, created_at=now,
+            updated_by_id=user_id, updated_at=now, idempotency_key=data.idempotency_key)
+        s.add(complaint)
+        s.flush()
+        s.add(_new_stage(s, complaint, Stage.STAGE_1, received, officer, None))
+        uow.commit()
+        return ComplaintSaved(reference, tuple(findings.warnings))
+
+
+def _case(session: Session, reference: str, findings: Findings) -> Case | None:
+    if not reference.strip():
+        return None
+    case = session.scalar(select(Case).where(Case.reference == reference.strip().upper()))
+    if case is None:
+        findings.error("case_reference", f"no case {reference.strip().upper()}")
+    return case
+
+
+def _caller(session: Session, case: Case | None, e164: str | None) -> Caller | None:
+    if case is not None and case.caller_id is not None:
+        return session.get(Caller, case.caller_id)
+    if e164:
+        return session.scalar(select(Caller).where(Caller.phone_e164 == e164)
+                              .order_by(Caller.updated_at.desc()).limit(1))
+    return None
+
+
+def _new_stage(session: Session, complaint: Complaint, stage: Stage, opened_on: date,
+               officer: User | None, reason: str | None) -> ComplaintStage:
+    due = deadlines(stage, opened_on, complaint_calendar(session))
+    return ComplaintStage(
+        complaint_id=complaint.id, stage=stage.value, officer_id=officer.id if officer else None,
+        opened_on=opened_on, escalation_reason=reason, acknowledge_by=due.acknowledge_by,
+        respond_by=due.respond_by, extension_days=0)
+
+
+# -- handling ------------------------------------------------------------------------------
+
+def assign_officer(engine: Engine, reference: str, officer_id: int, user_id: int | None, *,
+                   expected_version: int | None = None) -> ComplaintDetail:
+    """Name the officer handling the current stage (an independent stage needs a new one)."""
+    with _handling(engine, reference, user_id, expected_version, "assign officers") as (s, c, st):
+        _require_open(st)
+        officer = _officer(s, officer_id)
+        check_officer(Stage(st.stage), officer.id, officer.full_name, _earlier(s, c, st))
+        st.officer_id = officer.id
+    return get_complaint(engine, reference)
+
+
+def acknowledge(engine: Engine, reference: str, acknowledged_on: date | None,
+                user_id: int | None, *, expected_version: int | None = None,
+                today: date | None = None) -> ComplaintDetail:
+    today = today or london_today()
+    with _handling(engine, reference, user_id, expected_version, "acknowledge complaints") \
+            as (_s, _c, st):
+        stage = Stage(st.stage)
+        _require_open(st)
+        if stage.rule.acknowledge_days is None:
+            raise TransitionError(f"{stage.label} has no acknowledgement step")
+        if st.acknowledged_on is not None:
+            raise TransitionError(f"{stage.label} was acknowledged on {st.acknowledged_on:%d/%m/%Y}")
+        day = acknowledged_on or today
+        if day < st.opened_on:
+            raise ValidationError.single(
+                "acknowledged_on", f"cannot be before the complaint arrived ({st.opened_on:%d/%m/%Y})")
+        if day > today:
+            raise ValidationError.single("acknowledged_on", "cannot be in the future")
+        st.acknowledged_on = day
+    return get_complaint(engine, reference, today=today)
+
+
+def extend(engine: Engine, reference: str, days: int, reason: str, user_id: int | None, *,
+           expected_version: int | None = None) -> ComplaintDetail:
+    """Give the current stage more working days to answer, once, for a recorded reason."""
+    with _handling(engine, reference, user_id, expected_version, "extend deadlines") as (s, c, st):
+        stage = Stage(st.stage)
+        check_extension(stage, days, reason, already_extended=st.extension_days > 0,
+                        answered=st.outcome is not None)
+        st.extension_days = days
+        st.extension_reason = reason.strip()
+        st.respond_by = deadlines(stage, st.opened_on, complaint_calendar(s), days).respond_by
+    return get_complaint(engine, reference)
+
+
+def record_outcome(engine: Engine, reference: str, outcome: str, response_on: date | None,
+                   user_id: int | None, *, lessons_learnt: str = "", remedy: str = "",
+                   expected_version: int | None = None,
+                   today: date | None = None) -> ComplaintDetail:
+    """Close the current stage with its outcome; lessons learnt are required when upheld."""
+    today = today or london_today()
+    with _handling(engine, reference, user_id, expected_version, "record outcomes") as (_s, c, st):
+        _require_open(st)
+        findings = Findings()
+        result = outcome_from(outcome)
+        lessons = clean_text(lessons_learnt, limits.DESCRIPTION, findings, "lessons_learnt")
+        fix = clean_text(remedy, limits.DESCRIPTION, findings, "remedy")
+        day = response_on or today
+        findings.errors.extend(check_outcome(result, lessons, day, st.opened_on, today,
+                                             has_officer=st.officer_id is not None))
+        findings.raise_if_errors()
+        st.outcome, st.lessons_learnt, st.remedy = result.value, lessons, fix
+        st.response_on, st.recorded_by_id = day, user_id
+        c.status, c.closed_on = "closed", day
+    return get_complaint(engine, reference, today=today)
+
+
+def escalate(engine: Engine, reference: str, officer_id: int | None, reason: str,
+             user_id: int | None, *, stage: str = "", opened_on: date | None = None,
+             expected_version: int | None = None, today: date | None = None) -> ComplaintDetail:
+    """Open the next stage (Stage 2 by default after Stage 1) because the complainant asked.
+
+    Stage 2 and the panel need an officer who handled no earlier stage.
+    """
+    today = today or london_today()
+    with _handling(engine, reference, user_id, expected_version, "escalate complaints") \
+            as (s, c, st):
+        current = Stage(st.stage)
+        if stage:
+            target = stage_from(stage)
+        elif current.rule.next_stages:
+            target = current.rule.next_stages[0]
+        else:
+            raise TransitionError(f"a complaint at {current.label} cannot be escalated further")
+        check_escalation(current, target, Outcome(st.outcome) if st.outcome else None)
+        findings = Findings()
+        why = clean_text(reason, limits.REASON, findings, "escalation_reason", required=True)
+        day = opened_on or today
+        if st.response_on is not None and day < st.response_on:
+            findings.error("opened_on", f"cannot be before the {current.label} answer "
+                                        f"({st.response_on:%d/%m/%Y})")
+        elif day > today:
+            findings.error("opened_on", "cannot be in the future")
+        officer = None
+        if officer_id is None:
+            if target.rule.independent:
+                findings.error("officer", f"is required: name the officer who will handle "
+                                          f"{target.label}")
+        else:
+            officer = _officer(s, officer_id)
+            check_officer(target, officer.id, officer.full_name,
+                          _earlier(s, c, None))
+        findings.raise_if_errors()
+        s.add(_new_stage(s, c, target, day, officer, why))
+        c.current_stage, c.status, c.closed_on = target.value, "open", None
+    return get_complaint(engine, reference, today=today)
+
+
+# -- reading -------------------------------------------------------------------------------
+
+def get_complaint(engine: Engine, reference: str, *, today: date | None = None) -> ComplaintDetail:
+    with UnitOfWork(engine) as uow:
+        return _detail(uow.session, _load(uow.session, reference), today or london_today())
+
+
+def _detail(s: Session, c: Complaint, today: date) -> ComplaintDetail:
+    calendar = complaint_calendar(s)
+    names = {row.id: row.full_name for row in s.execute(select(User.id, User.full_name))}
+    rows = s.scalars(select(ComplaintStage).where(ComplaintStage.complaint_id == c.id)
+                     .order_by(ComplaintStage.id)).all()
+    stages = tuple(_stage_info(row, names, calendar) for row in rows)
+    current = rows[-1]
+    stage = Stage(current.stage)
+    open_now = current.outcome is None
+    clock = countdown(today, calendar, acknowledge_by=current.acknowledge_by,
+                      acknowledged=current.acknowledged_on is not None,
+                      respond_by=current.respond_by) if open_now else None
+    actions: list[str] = []
+    next_stages: tuple[str, ...] = ()
+    if open_now:
+        actions.append("assign")
+        if stage.rule.acknowledge_days is not None and current.acknowledged_on is None:
+            actions.append("acknowledge")
+        if stage.rule.max_extension_days and current.extension_days == 0:
+            actions.append("extend")
+        actions.append("respond")
+    elif Outcome(current.outcome).is_decision and stage.rule.next_stages:
+        actions.append("escalate")
+        next_stages = tuple(n.value for n in stage.rule.next_stages)
+    case_reference = s.scalar(select(Case.reference).where(Case.id == c.case_id)) \
+        if c.case_id else None
+    return ComplaintDetail(
+        reference=c.reference, status=c.status, current_stage=c.current_stage,
+        stage_label=stage.label, service=s.get(Service, c.service_id).name,
+        complainant_name=c.complainant_name, complainant_phone=c.complainant_phone,
+        complainant_email=c.complainant_email, complainant_address=c.complainant_address,
+        description=c.description, desired_outcome=c.desired_outcome, channel=c.channel,
+        received_on=c.received_on, closed_on=c.closed_on, case_reference=case_reference,
+        call_id=c.call_id, logged_by=names.get(c.logged_by_id), version=c.version,
+        stages=stages, countdown=clock, actions=tuple(actions), next_stages=next_stages)
+
+
+def _stage_info(row: ComplaintStage, names: dict[int, str], calendar: WorkingDays) -> StageInfo:
+    taken = time_taken(row.opened_on, row.response_on, calendar) if row.response_on else None
+    within = None
+    if row.response_on is not None and row.respond_by is not None and row.outcome != "withdrawn":
+        within = row.response_on <= row.respond_by
+    return StageInfo(
+        stage=row.stage, label=Stage(row.stage).label, officer_id=row.officer_id,
+        officer=names.get(row.officer_id), opened_on=row.opened_on,
+        escalation_reason=row.escalation_reason, acknowledge_by=row.acknowledge_by,
+        acknowledged_on=row.acknowledged_on, respond_by=row.respond_by,
+        extension_days=row.extension_days, extension_reason=row.extension_reason,
+        outcome=row.outcome, outcome_label=Outcome(row.outcome).label if row.outcome else None,
+        lessons_learnt=row.lessons_learnt, remedy=row.remedy, response_on=row.response_on,
+        working_days_taken=taken.working_days if taken else None,
+        calendar_days_taken=taken.calendar_days if taken else None, within_deadline=within)
+
+
+# -- shared --------------------------------------------------------------------------------
+
+@contextmanager
+def _handling(engine: Engine, reference: str, user_id: int | None,
+              expected_version: int | None, what: str):
+    """One handling action: check the role and the version, let the caller change, commit."""
+    with UnitOfWork(engine, user_id, write=True) as uow:
+        s = uow.session
+        _require_handler(s, user_id, what)
+        complaint = _load(s, reference)
+        if expected_version is not None and complaint.version != expected_version:
+            raise ConflictError(
+                f"{complaint.reference} was changed by someone else (now version "
+                f"{complaint.version}); reload it to see their change, your text is kept",
+                current=complaint.version)
+        stage = s.scalar(select(ComplaintStage).where(
+            ComplaintStage.complaint_id == complaint.id,
+            ComplaintStage.stage == complaint.current_stage))
+        yield s, complaint, stage
+        complaint.updated_at, complaint.updated_by_id = utcnow(), user_id  # bumps the version
+        try:
+            uow.commit()
+        except StaleDataError:
+            raise ConflictError(f"{complaint.reference} was changed by someone else while you "
+                                "saved; reload it, your text is kept") from None
+
+
+def _load(session: Session, reference: str) -> Complaint:
+    complaint = session.scalar(select(Complaint)
+                               .where(Complaint.reference == reference.strip().upper()))
+    if complaint is None:
+        raise NotFoundError(f"no complaint with reference {reference.strip().upper()}")
+    return complaint
+
+
+def _require_handler(session: Session, user_id: int | None, what: str) -> User:
+    user = session.get(User, user_id) if user_id is not None else None
+    if user is None or user.role not in HANDLER_ROLES:
+        raise PermissionDenied(f"only supervisors and administrators may {what}")
+    return user
+
+
+def _require_open(stage: ComplaintStage) -> None:
+    if stage.outcome is not None:
+        raise TransitionError(f"{Stage(stage.stage).label} was answered on "
+                              f"{stage.response_on:%d/%m/%Y}: escalate it to reopen it")
+
+
+def _officer(session: Session, officer_id: int) -> User:
+    officer = session.get(User, officer_id)
+    if officer is None or not officer.active:
+        raise ValidationError.single("officer", f"no active user with id {officer_id}")
+    return officer
+
+
+def _earlier(session: Session, complaint: Complaint,
+             current: ComplaintStage | None) -> list[tuple[Stage, int | None]]:
+    """The stages before ``current`` (all of them when None) with their officers."""
+    rows = session.scalars(select(ComplaintStage)
+                           .where(ComplaintStage.complaint_id == complaint.id)
+                           .order_by(ComplaintStage.id)).all()
+    earlier = [r for r in rows if current is None or r.id < current.id]
+    return [(Stage(r.stage), r.officer_id) for r in earlier]
