@@ -7,23 +7,35 @@ at the start of ``today`` in Europe/London. A run loads what the database
 already holds (``world``), plans the calls and cases (``planner``, drawing on
 ``profile`` and ``texts``) and writes them in one write transaction
 (``writer``).
+
+The same transaction fills a telephony feed, source ``demo-pbx`` (``telephony``):
+queue attempts from 1 April of the previous financial year to yesterday, so the
+year-to-date figures have last year to compare with. On the run's own days the
+answered attempts are the demo's phone calls (same times, waits, talk and agents'
+usernames) and the model adds the callers who hung up or left the queue; the
+days before are the model's alone. Days the feed already holds are left alone.
 """
 
 from __future__ import annotations
 
 import random
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from ..domain.call_metrics import financial_year_start
 from ..domain.working_time import LONDON
-from ..persistence.models import Case, Property
+from ..persistence.models import CallAttempt, Case, Property
 from ..persistence.uow import UnitOfWork
+from ..telephony.store import local_day_and_hour, refresh_wait_days
+from .plan import Plan
 from .planner import Planner
+from .telephony import REVS_GROUPS, SOURCE, CallCentre
 from .world import World
-from .writer import write_plan
+from .writer import insert_attempts, write_plan
 
 __all__ = ["DemoSummary", "generate_demo_data"]
 
@@ -38,17 +50,23 @@ class DemoSummary:
     cases: int = 0
     notes: int = 0
     closed: int = 0  # cases that reached a finished status (resolved, closed, duplicate, withdrawn)
+    app_attempts: int = 0  # phone calls as the app's call timer records them (source app)
+    attempts: int = 0  # queue attempts of the demo telephony feed (source demo-pbx)
     skipped: bool = False
 
 
 def generate_demo_data(engine: Engine, days: int = 30, seed: int = 2026, today: date | None = None,
-                       *, if_empty: bool = False) -> DemoSummary:
+                       *, if_empty: bool = False, telephony: bool = True) -> DemoSummary:
     """Add ``days`` days of demo calls and cases ending the day before ``today``.
 
     ``today`` defaults to the current date in Europe/London. Demo users (12
     agents, 2 supervisors, 1 admin) are added when there are no users; the
     demo gazetteer is imported when there are no properties. With
-    ``if_empty`` nothing happens when the database already has cases.
+    ``if_empty`` nothing happens when the database already has cases. With
+    ``telephony`` (the default) the ``demo-pbx`` feed is filled up to yesterday
+    from 1 April of the previous financial year (about 2.5 s a year of attempts
+    on SQLite, a year and a half on a typical day); ``telephony=False`` leaves it
+    out (tests that only need calls and cases).
     """
     if days < 1:
         raise ValueError("days must be at least 1")
@@ -64,9 +82,48 @@ def generate_demo_data(engine: Engine, days: int = 30, seed: int = 2026, today: 
             return DemoSummary(skipped=True)
         world = World.load(session)
         plan = Planner(random.Random(seed), world, today, days).run()
-        summary = DemoSummary(**write_plan(session, world, plan)._asdict())
+        written = write_plan(session, world, plan)
+        attempts = _write_telephony(session, world, plan, seed, today) if telephony else 0
+        summary = DemoSummary(**written._asdict(), attempts=attempts)
         uow.commit()
     return summary
+
+
+def telephony_start(today: date) -> date:
+    """The first day of the demo telephony feed: 1 April of the previous financial year
+    (of yesterday's, so that a run on 1 April still has a year to compare with)."""
+    return date(financial_year_start(today - timedelta(days=1)).year - 1, 4, 1)
+
+
+def _write_telephony(session: Session, world: World, plan: Plan, seed: int, today: date) -> int:
+    """Fill ``demo-pbx`` up to yesterday, after the last day it holds; the attempts added."""
+    last = today - timedelta(days=1)
+    first = telephony_start(today)
+    usernames = [u.username for u in world.users]
+    logged: dict[date, list[tuple]] = defaultdict(list)
+    for call in plan.calls:
+        if call.channel != "phone":
+            continue
+        entered = int(call.started_at.timestamp())
+        talk = int((call.ended_at - call.answered_at).total_seconds())
+        logged[local_day_and_hour(entered)[0]].append((
+            entered, round(call.wait_seconds or 0), talk, usernames[call.agent],
+            call.category.group in REVS_GROUPS))
+    if logged:
+        first = min(first, min(logged))
+    held = session.scalar(select(func.max(CallAttempt.local_day)).where(CallAttempt.source == SOURCE))
+    if held is not None:
+        first = max(first, held + timedelta(days=1))
+    if first > last:
+        return 0
+    agents = [u.username for u in world.users if u.role == "agent"] or usernames
+    centre = CallCentre(seed, agents, hours=world.hours)
+    filled = [centre.day_with_calls(day, logged[day]) if day in logged else centre.day(day)
+              for day in centre.working_days(first, last)]
+    records = centre.records(filled)
+    insert_attempts(session, records, generated=True)
+    refresh_wait_days(session, SOURCE, {d.day for d in filled if d.calls})
+    return len(records)
 
 
 def _has_cases_in(session: Session) -> bool:
