@@ -10,6 +10,7 @@ from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
 from ..domain.call_metrics import Definition
 from ..domain.working_time import LONDON
+from ..services.complaint_register import ComplaintReport, complaint_report
 from ..services.daily_summary import DailySummary, daily_summary
 from .charts import calls_and_service_level
 from .formats import count, percent, seconds
@@ -23,6 +24,7 @@ def write_daily_report(engine, day: date, out: Path | str, definition: Definitio
     """Build the day's summary PDF at ``out``."""
     definition = definition or Definition()
     summary = daily_summary(engine, day, definition)
+    complaints = complaint_report(engine, day, day)
     threshold = f"{definition.threshold_seconds:g}"
     frame = ReportFrame(
         title=f"Daily call summary, {day:%d %B %Y}", council_name=summary.council_name,
@@ -30,20 +32,23 @@ def write_daily_report(engine, day: date, out: Path | str, definition: Definitio
                     f"Data: call handling from {summary.calls.source_label}; enquiries, cases and "
                     "agents from calls logged in ContactDesk. Times are UK local time."),
         generated_at=now or datetime.now(LONDON))
-    return write_pdf(out, frame, _story(summary, threshold))
+    return write_pdf(out, frame, _story(summary, complaints, threshold))
 
 
-def _story(summary: DailySummary, threshold: str) -> list:
+def _story(summary: DailySummary, complaints: ComplaintReport, threshold: str) -> list:
     s = styles()
     story = [Paragraph("Daily call summary", s["title"]),
              Paragraph(escape(f"{summary.day:%A %d %B %Y}"), s["subtitle"])]
-    if not summary.has_data:
+    if not summary.has_data and not complaints.total.received and not complaints.total.closed:
         story.append(Paragraph(
             "No calls, enquiries or cases were recorded on this day. If calls were taken, check "
             "that the telephony log for the day has been imported.", s["body"]))
         return story
     f = summary.calls.figures
     c = f.counts
+    if not summary.has_data:
+        story.append(Paragraph("No calls, enquiries or cases were recorded on this day.", s["body"]))
+        return story + _complaints(complaints)
     story += [Paragraph("Call handling", s["h2"]), table(
         ["Calls offered", "Answered", "Abandoned", f"% answered within {threshold} s",
          "% abandoned", "Average speed of answer", "Longest wait"],
@@ -60,6 +65,7 @@ def _story(summary: DailySummary, threshold: str) -> list:
         [[count(summary.cases_created), count(summary.resolved_first_contact),
           count(summary.overdue_at_close)]], [WIDTH / 3] * 3, right=range(3))]
     story += _agents(summary)
+    story += _complaints(complaints)
     return story
 
 
@@ -109,3 +115,12 @@ def _agents(summary: DailySummary) -> list:
                   [WIDTH * 0.4, WIDTH * 0.2, WIDTH * 0.2, WIDTH * 0.2], right=(1, 2, 3)),
             Paragraph("Handle time runs from answering the call to saving it in ContactDesk "
                       "(talk, hold and wrap-up).", s["note"])]
+
+
+def _complaints(report: ComplaintReport) -> list:
+    s = styles()
+    t = report.total
+    return [Paragraph("Complaints", s["h2"]), table(
+        ["Received", "Answered", "Upheld", "Partly upheld", "Not upheld", "Withdrawn"],
+        [[count(t.received), count(t.closed), count(t.upheld), count(t.partly_upheld),
+          count(t.not_upheld), count(t.withdrawn)]], [WIDTH / 6] * 6, right=range(6))]

@@ -7,7 +7,6 @@ better; differences of rates are in percentage points from unrounded values.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -20,15 +19,12 @@ from ..domain.working_time import LONDON
 from ..persistence.uow import UnitOfWork
 from ..services.call_stats import YearToDate, compare_with_year_earlier
 from ..services.case_performance import CaseComparison, case_handling_compared
+from ..services.complaint_register import ComplaintReport, complaint_report
 from ..services.settings import load_settings
 from .formats import count, percent, points, seconds
 from .pdf import BETTER, PAGE, WORSE, ReportFrame, escape, styles, table, write_pdf
 
 WIDTH = PAGE[0] - 32 * mm
-
-# Extra sections (e.g. complaints) add themselves here: (engine, from, to) -> flowables.
-EXTRA_SECTIONS: list[Callable[..., list]] = []
-
 
 def write_performance_report(engine, date_from: date, date_to: date, out: Path | str,
                              definition: Definition | None = None, *,
@@ -38,6 +34,8 @@ def write_performance_report(engine, date_from: date, date_to: date, out: Path |
     definition = definition or Definition()
     calls = compare_with_year_earlier(engine, date_from, date_to, definition)
     cases = case_handling_compared(engine, date_from, date_to)
+    complaints = (complaint_report(engine, date_from, date_to),
+                  complaint_report(engine, year_earlier(date_from), year_earlier(date_to)))
     with UnitOfWork(engine) as uow:
         council = load_settings(uow.session).council_name
     last_from, last_to = year_earlier(date_from), year_earlier(date_to)
@@ -54,8 +52,7 @@ def write_performance_report(engine, date_from: date, date_to: date, out: Path |
                               f"{_day(last_from)} to {_day(last_to)}"), s["subtitle"])]
     story += _call_handling(calls, date_to, last_to)
     story += _case_handling(cases, date_to, last_to)
-    for section in EXTRA_SECTIONS:
-        story += section(engine, date_from, date_to)
+    story += _complaints(*complaints, date_to, last_to)
     return write_pdf(out, frame, story)
 
 
@@ -77,8 +74,14 @@ def difference_cell(c: Comparison) -> Paragraph:
     s = styles()
     if c.difference is None:
         return Paragraph("–", s["cell_right"])
-    text = points(c.difference) if c.percentage else (
-        f"{c.difference:+.1f} s" if c.key.endswith("_seconds") else f"{c.difference:+,.0f}")
+    if c.percentage:
+        text = points(c.difference)
+    elif c.key.endswith("_seconds"):
+        text = f"{c.difference:+.1f} s"
+    elif c.key.endswith("_days"):
+        text = f"{c.difference:+.1f} days"
+    else:
+        text = f"{c.difference:+,.0f}"
     if c.better and c.difference != 0:
         improved = (c.difference > 0) == (c.better == "higher")
         colour = BETTER if improved else WORSE
@@ -89,6 +92,8 @@ def difference_cell(c: Comparison) -> Paragraph:
 def _value(c: Comparison, value) -> str:
     if c.percentage:
         return percent(value)
+    if c.key.endswith("_days"):
+        return "–" if value is None else f"{value:.1f} days"
     return seconds(value) if c.key.endswith("_seconds") else count(value)
 
 
@@ -121,3 +126,28 @@ def _case_handling(cases: tuple[CaseComparison, ...], this_to: date, last_to: da
                       "better)</i>. Created: cases received in the period; closed: cases closed "
                       "in it; within target: closed no later than their due time.", s["note"]),
             table(header, rows, widths, right=range(1, 8), bold_last=True)]
+
+
+def _complaints(this: ComplaintReport, last: ComplaintReport, this_to: date, last_to: date) -> list:
+    s = styles()
+    t, p = this.total, last.total
+
+    def row(key, label, mine, theirs, better, pct):
+        c = Comparison(key, label, mine, theirs, better, pct)
+        return [indicator_cell(label, better), _value(c, mine), _value(c, theirs), difference_cell(c)]
+
+    rows = [
+        row("received", "Complaints received", t.received, p.received, None, False),
+        row("closed", "Complaint stages answered", t.closed, p.closed, None, False),
+        row("upheld", "% upheld (of decisions)", t.share(t.upheld), p.share(p.upheld), "lower", True),
+        row("partly", "% partly upheld", t.share(t.partly_upheld), p.share(p.partly_upheld), None,
+            True),
+        row("not_upheld", "% not upheld", t.share(t.not_upheld), p.share(p.not_upheld), None, True),
+        row("within", "% answered within the deadline", t.within_deadline_share,
+            p.within_deadline_share, "higher", True),
+        row("working_days", "Average working days to answer", t.average_working_days,
+            p.average_working_days, "lower", False),
+    ]
+    return [Paragraph("Complaints", s["h2"]),
+            table(ytd_header(this_to, last_to), rows,
+                  [WIDTH * 0.38, WIDTH * 0.21, WIDTH * 0.21, WIDTH * 0.20], right=(1, 2, 3))]

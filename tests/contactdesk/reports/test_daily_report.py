@@ -74,3 +74,23 @@ def test_an_output_that_cannot_be_written_is_a_clear_error(engine, tmp_path):
     with pytest.raises(ReportError, match="cannot write /proc/daily.pdf: .*choose a folder"):
         write_daily_report(engine, DAY, "/proc/daily.pdf")  # refused even to root
     assert not list(tmp_path.glob("**/.report-*"))  # no half-written files left behind
+
+
+def test_complaints_received_and_answered_that_day(engine, tmp_path):
+    from contactdesk.services.complaints import ComplaintInput, log_complaint, record_outcome
+
+    supervisor = add_user(engine, "sup", "supervisor", "Sam Taylor").id
+    day = date(2026, 3, 10)
+    for text in ("Bin missed three weeks running", "Rude reply to a letter"):
+        log_complaint(engine, ComplaintInput(complainant_name="Ann Jones", service="Streetpride",
+                                             description=text, received_on=day,
+                                             officer_id=supervisor), supervisor, today=day)
+    first = log_complaint(engine, ComplaintInput(complainant_name="Bob Lee", service="Streetpride",
+                                                 description="Fence damaged by the crew",
+                                                 received_on=date(2026, 3, 2),
+                                                 officer_id=supervisor), supervisor, today=day)
+    record_outcome(engine, first.reference, "upheld", day, supervisor,
+                   lessons_learnt="Crews to photograph the site before and after", today=day)
+    rows = pdf_rows(write_daily_report(engine, day, tmp_path / "complaints.pdf"))
+    assert "Received Answered Upheld Partly upheld Not upheld Withdrawn" in rows
+    assert "2 1 1 0 0 0" in rows

@@ -56,3 +56,26 @@ def test_case_handling_by_service(engine, tmp_path):
                                              tmp_path / "p.pdf"))
     assert any(r.startswith("Streetpride 1 0 0 0") for r in rows)
     assert any(r.startswith("All services 1 0 0 0") for r in rows)
+
+
+def test_complaints_this_year_against_last(engine, tmp_path):
+    from contactdesk.services.complaints import ComplaintInput, log_complaint, record_outcome
+    from contactdesk.services.users import add_user
+
+    officer = add_user(engine, "sup", "supervisor", "Sam Taylor").id
+    for received, answered, outcome in [(date(2025, 5, 6), date(2025, 5, 13), "not_upheld"),
+                                        (date(2024, 5, 7), date(2024, 5, 28), "upheld"),
+                                        (date(2024, 6, 3), date(2024, 6, 5), "not_upheld")]:
+        saved = log_complaint(engine, ComplaintInput(
+            complainant_name="Ann Jones", service="Streetpride", description="Bins missed",
+            received_on=received, officer_id=officer), officer, today=received)
+        record_outcome(engine, saved.reference, outcome, answered, officer,
+                       lessons_learnt="Crews briefed on the round", today=answered)
+    rows = pdf_rows(write_performance_report(engine, date(2025, 4, 1), date(2025, 9, 30),
+                                             tmp_path / "p.pdf"))
+    assert any(r.startswith("Complaints received 1 2 -1") for r in rows)
+    upheld = next(r for r in rows if r.startswith("% upheld (of decisions)"))
+    assert upheld.endswith("0.00% 50.00% -50.00 pts better")
+    days = next(r for r in rows if r.startswith("Average working days to answer"))
+    # 6-13 May 2025: 5 working days; 7-28 May 2024: 14 (27 May a bank holiday); 3-5 June: 2.
+    assert days.endswith("5.0 days 8.0 days -3.0 days better")
