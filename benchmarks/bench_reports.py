@@ -46,7 +46,7 @@ RESULTS = ROOT / "benchmarks" / "results" / "reports.json"
 TARGET_S = 2.0
 TODAY = date(2026, 4, 1)  # the demo year is the financial year 2025-26
 SEED = 2026
-RECIPE_VERSION = 1
+RECIPE_VERSION = 2  # 2: the demo data has a telephony feed
 
 
 def database(days: int, force: bool) -> Path:

@@ -78,7 +78,8 @@ def demo_data(args) -> int:
         print("demo data: the database already has cases; nothing added")
     else:
         print(f"demo data: {summary.calls} calls, {summary.cases} cases ({summary.closed} closed), "
-              f"{summary.callers} callers, {summary.notes} notes, {summary.users} users")
+              f"{summary.callers} callers, {summary.notes} notes, {summary.users} users, "
+              f"{summary.attempts} telephony queue attempts")
     return 0
 
 

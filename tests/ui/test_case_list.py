@@ -212,7 +212,7 @@ def test_scrolling_through_a_large_list_reads_every_case_once(qtbot, workspace, 
                                                               ui_db_url):
     engine = create_database_engine(ui_db_url)
     try:
-        generate_demo_data(engine, days=1, seed=7)
+        generate_demo_data(engine, days=1, seed=7, telephony=False)
     finally:
         engine.dispose()
     total = workspace.overview().cases

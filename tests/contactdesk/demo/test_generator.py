@@ -46,7 +46,7 @@ OPEN = {s.value for s in OPEN_STATUSES}
 
 @pytest.fixture
 def three_days(engine) -> DemoSummary:
-    return generate_demo_data(engine, days=3, today=TODAY)
+    return generate_demo_data(engine, days=3, today=TODAY, telephony=False)
 
 
 def rows(engine: Engine, query):
@@ -109,7 +109,7 @@ def test_calls_fill_the_opening_hours_of_working_days_at_the_reported_volumes(en
 
 def test_summer_time_and_bank_holidays_are_respected(engine):
     # Sunday 24 May, the Spring bank holiday on the 25th, then Tuesday 26 May (BST).
-    summary = generate_demo_data(engine, days=3, today=date(2026, 5, 27))
+    summary = generate_demo_data(engine, days=3, today=date(2026, 5, 27), telephony=False)
     times = local_call_times(engine)
     assert {started.date() for started, _ in times} == {date(2026, 5, 26)}
     assert all(time(8) <= started.time() < time(20) for started, _ in times)
@@ -207,19 +207,19 @@ def scalar_list(engine: Engine, query) -> list:
 
 
 def test_demo_users_once_and_if_empty_skips_a_database_with_cases(engine):
-    first = generate_demo_data(engine, days=1, today=TODAY, if_empty=True)
+    first = generate_demo_data(engine, days=1, today=TODAY, if_empty=True, telephony=False)
     assert not first.skipped and first.cases > 0
     roles = Counter(scalar_list(engine, select(User.role)))
     assert roles == {"agent": 12, "supervisor": 2, "admin": 1} and first.users == 15
     assert scalar(engine, select(func.count()).select_from(AuditEntry)
                   .where(AuditEntry.entity == "users")) == 15
 
-    again = generate_demo_data(engine, days=1, today=TODAY, if_empty=True)
+    again = generate_demo_data(engine, days=1, today=TODAY, if_empty=True, telephony=False)
     assert again == DemoSummary(skipped=True)
     assert scalar(engine, select(func.count()).select_from(Case)) == first.cases
 
     # Without if_empty more data goes in beside the old: no new users, fresh ids and references.
-    more = generate_demo_data(engine, days=1, today=date(2026, 11, 19), seed=7)
+    more = generate_demo_data(engine, days=1, today=date(2026, 11, 19), seed=7, telephony=False)
     assert more.users == 0 and more.cases > 0
     assert scalar(engine, select(func.count()).select_from(Case)) == first.cases + more.cases
     assert scalar(engine, select(func.count(func.distinct(Case.reference)))) == first.cases + more.cases
@@ -276,7 +276,7 @@ def test_same_seed_and_day_give_the_same_data(fresh_database_url, kind):
     for seed in (11, 11, 12):
         engine = create_database_engine(fresh_database_url(kind))
         try:
-            generate_demo_data(engine, days=2, seed=seed, today=TODAY)
+            generate_demo_data(engine, days=2, seed=seed, today=TODAY, telephony=False)
             digests.append(digest(engine))
         finally:
             engine.dispose()
@@ -289,7 +289,7 @@ def test_sqlite_and_postgresql_get_the_same_data(fresh_database_url):
     for kind in ("sqlite", "postgresql"):
         engine = create_database_engine(fresh_database_url(kind))
         try:
-            generate_demo_data(engine, days=1, today=TODAY)
+            generate_demo_data(engine, days=1, today=TODAY, telephony=False)
             digests.append(digest(engine))
         finally:
             engine.dispose()

@@ -260,7 +260,7 @@ def test_each_filter_and_the_overdue_flag(engine, monkeypatch):
 def demo(engine) -> Engine:
     """A day of demo cases, with the awkward bits every sort must survive: equal sort
     values, cases without a due time, and two categories of the same name."""
-    generate_demo_data(engine, days=1, today=date(2026, 11, 20))
+    generate_demo_data(engine, days=1, today=date(2026, 11, 20), telephony=False)
     with engine.begin() as connection:
         connection.execute(update(Case).where(Case.id % 9 == 0).values(due_at=None))
         same = connection.scalar(select(Case.received_at).where(Case.id == 20))
