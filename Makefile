@@ -17,7 +17,7 @@ help:
 	@echo "                  pass pytest options with PYTEST_ARGS='-k name -x'"
 	@echo "make lint       ruff check"
 	@echo "make lock       regenerate requirements/lock*.txt (LOCK_ARGS=--upgrade to bump versions)"
-	@echo "make bench      time the case list at BENCH_CASES cases (default 1000000) on SQLite"
+	@echo "make bench      time the case list, telephony import, year to date and reports on SQLite"
 	@echo "make clean      remove caches and build output;  make distclean also removes .venv"
 
 setup:
@@ -51,7 +51,7 @@ lock:
 		--custom-compile-command "make lock" $(LOCK_ARGS) -o requirements/lock-test.txt
 
 # The generated files are kept in benchmarks/data/ and reused while their recipes hold.
-# Both benchmarks run even when the first misses a target; make bench fails if either did.
+# Every benchmark runs even when one misses a target; make bench fails if any did.
 BENCH_CASES ?= 1000000
 BENCH_CALL_LINES ?= 1000000
 BENCH_ATTEMPTS ?= 2500000
@@ -61,6 +61,7 @@ bench: setup
 	@rc=0; \
 	$(PY) benchmarks/bench_case_list.py --cases $(BENCH_CASES) || rc=1; \
 	$(PY) benchmarks/bench_call_stats.py --lines $(BENCH_CALL_LINES) --attempts $(BENCH_ATTEMPTS) || rc=1; \
+	$(PY) benchmarks/bench_reports.py || rc=1; \
 	exit $$rc
 
 clean:
