@@ -1,4 +1,10 @@
-"""Working a case: status changes, notes, reassignment, duplicates and the full record."""
+"""Working a case: status changes, notes, reassignment, duplicates, holds and the full record.
+
+A case waiting for the caller is put on hold: its service clock stops (the
+case has no due time while held) and on resuming the due time comes back
+moved on by the opening time the hold covered. Finishing a held case ends
+the hold the same way.
+"""
 
 from __future__ import annotations
 
@@ -17,8 +23,9 @@ from ..domain.case_status import (
     allowed_transitions,
     check_transition,
 )
-from ..domain.errors import ConflictError, NotFoundError, ValidationError
+from ..domain.errors import ConflictError, NotFoundError, TransitionError, ValidationError
 from ..domain.validation import Findings, clean_text
+from ..domain.working_days import due_after_holds
 from ..persistence.base import utcnow
 from ..persistence.models import (
     NOTE_VISIBILITY,
@@ -27,6 +34,7 @@ from ..persistence.models import (
     CallCase,
     Caller,
     Case,
+    CaseHold,
     CaseNote,
     CaseStatusChange,
     Category,
@@ -36,6 +44,7 @@ from ..persistence.models import (
 from ..persistence.uow import UnitOfWork
 from . import catalogue
 from .calls import duplicate_window
+from .settings import load_settings
 
 
 @dataclass(frozen=True)
@@ -72,6 +81,16 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True)
+class HoldInfo:
+    """The case is waiting for the caller: its clock stopped at ``started_at``."""
+
+    started_at: datetime
+    reason: str
+    started_by: str | None
+    due_before: datetime | None  # the due time when the hold began
+
+
+@dataclass(frozen=True)
 class CaseDetail:
     summary: CaseSummary
     description: str
@@ -84,6 +103,7 @@ class CaseDetail:
     notes: tuple[NoteInfo, ...]
     calls: tuple[tuple[int, datetime, str], ...]
     history: tuple[HistoryEntry, ...]
+    hold: HoldInfo | None = None  # set while the case waits for the caller
 
 
 def _summary_query():
@@ -140,6 +160,8 @@ def change_status(engine: Engine, reference: str, target: str, user_id: int | No
             case.duplicate_of_id = None
         findings.raise_if_errors()
         now = utcnow()
+        if new_status in FINISHED_STATUSES:
+            _end_hold(s, case, user_id, now)
         s.add(CaseStatusChange(case_id=case.id, from_status=case.status, to_status=new_status.value,
                                reason=why, changed_by_id=user_id, changed_at=now))
         case.status = new_status.value
@@ -198,6 +220,63 @@ def reassign(engine: Engine, reference: str, service: str, reason: str, user_id:
         return _summary(s.execute(_summary_query().where(Case.id == case.id)).one())
 
 
+def hold(engine: Engine, reference: str, reason: str, user_id: int | None, *,
+         expected_version: int | None = None) -> CaseSummary:
+    """Stop the case's clock while it waits for the caller (a reason is required)."""
+    findings = Findings()
+    why = clean_text(reason, limits.REASON, findings, "hold_reason", required=True)
+    findings.raise_if_errors()
+    with UnitOfWork(engine, user_id, write=True) as uow:
+        s = uow.session
+        case = _load(s, reference)
+        _check_version(case, expected_version)
+        if not CaseStatus(case.status).is_open:
+            raise TransitionError(f"{case.reference} is {CaseStatus(case.status).label.lower()}: "
+                                  "only an open case can wait for the caller")
+        if _open_hold(s, case) is not None:
+            raise TransitionError(f"{case.reference} is already waiting for the caller")
+        now = utcnow()
+        s.add(CaseHold(case_id=case.id, started_at=now, reason=why, due_before=case.due_at,
+                       started_by_id=user_id))
+        case.due_at = None
+        case.updated_at, case.updated_by_id = now, user_id
+        _commit(uow, case.reference)
+        return _summary(s.execute(_summary_query().where(Case.id == case.id)).one())
+
+
+def resume(engine: Engine, reference: str, user_id: int | None, *,
+           expected_version: int | None = None) -> CaseSummary:
+    """Start the clock again: the due time moves on by the opening time the case waited."""
+    with UnitOfWork(engine, user_id, write=True) as uow:
+        s = uow.session
+        case = _load(s, reference)
+        _check_version(case, expected_version)
+        now = utcnow()
+        if not _end_hold(s, case, user_id, now):
+            raise TransitionError(f"{case.reference} is not waiting for the caller")
+        case.updated_at, case.updated_by_id = now, user_id
+        _commit(uow, case.reference)
+        return _summary(s.execute(_summary_query().where(Case.id == case.id)).one())
+
+
+def _open_hold(session: Session, case: Case) -> CaseHold | None:
+    return session.scalar(select(CaseHold).where(CaseHold.case_id == case.id,
+                                                 CaseHold.ended_at.is_(None)))
+
+
+def _end_hold(session: Session, case: Case, user_id: int | None, now: datetime) -> bool:
+    """End the case's open hold, giving it back its due time moved on; False if none."""
+    held = _open_hold(session, case)
+    if held is None:
+        return False
+    held.ended_at, held.ended_by_id = now, user_id
+    if held.due_before is not None:
+        hours = load_settings(session).opening_hours
+        held.due_after = due_after_holds(hours, held.due_before, [(held.started_at, now)])
+    case.due_at = held.due_after
+    return True
+
+
 def find_duplicates(engine: Engine, category: str, *, usrn: int | None = None,
                     uprn: int | None = None, postcode: str | None = None) -> list[CaseSummary]:
     """Open cases in the same category at the same street or property, recent first."""
@@ -249,11 +328,15 @@ def get_case(engine: Engine, reference: str) -> CaseDetail:
                 .where(AuditEntry.entity == Case.__tablename__, AuditEntry.entity_id == str(case.id))
                 .order_by(AuditEntry.id))
         )
+        held = _open_hold(s, case)
+        hold_info = HoldInfo(held.started_at, held.reason,
+                             s.scalar(select(User.full_name).where(User.id == held.started_by_id)),
+                             held.due_before) if held is not None else None
         return CaseDetail(
             summary=summary, description=case.description, priority=case.priority,
             caller_name=caller.name if caller else None,
             caller_phone=caller.phone_e164 if caller else None,
             duplicate_of=duplicate_of, closed_at=case.closed_at,
             allowed_statuses=tuple(sorted(st.value for st in allowed_transitions(case.status))),
-            notes=notes, calls=calls, history=history,
+            notes=notes, calls=calls, history=history, hold=hold_info,
         )
