@@ -185,8 +185,8 @@ class CallFormLayout:
         grid = QGridLayout()
         grid.setColumnStretch(1, 1)
         rows = (("&Phone", self.phone), ("&Name", self.name), ("&Address", self.address),
-                ("Post&code", self.postcode), ("Cate&gory", self.category),
-                ("Serv&ice", self.service), ("&Reason for changing service", self.routing_reason),
+                ("Pos&tcode", self.postcode), ("Cate&gory", self.category),
+                ("Serv&ice", self.service), ("Reason for changing ser&vice", self.routing_reason),
                 ("&Description", self.description), (None, self.duplicates),
                 ("&Outcome", self.outcome))
         for row, (text, field) in enumerate(rows):

@@ -113,7 +113,7 @@ class StatusPanel(QGroupBox):
         self.error = error_label(self, "statusError")
         self._form = QFormLayout(self)
         self._form.addRow(buddy("New stat&us:", self.combo, self), self.combo)
-        self._form.addRow(buddy("&Reason:", self.reason, self), self.reason)
+        self._form.addRow(buddy("Reason for the c&hange:", self.reason, self), self.reason)
         self._form.addRow(buddy("Dup&licate of:", self.duplicate_of, self), self.duplicate_of)
         self._form.addRow(self.error)
         self._form.addRow(self.button)

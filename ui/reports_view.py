@@ -97,7 +97,7 @@ class ReportsView(QWidget):
         form = QFormLayout()
         self._labels = {}
         for text, field, accessible in (
-                ("&Report:", self.kind, "Report"), ("&Day:", self.day, "Day of the summary"),
+                ("&Kind of report:", self.kind, "Report"), ("&Day:", self.day, "Day of the summary"),
                 ("Fro&m:", self.date_from, "First day of the period"),
                 ("&To:", self.date_to, "Last day of the period"),
                 ("T&hreshold:", self.threshold, "Answered within, seconds"),
