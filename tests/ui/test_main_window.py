@@ -60,3 +60,34 @@ def test_log_a_call_then_find_and_open_its_case_without_the_mouse(qtbot, window)
 def test_an_unknown_user_is_refused_with_a_message(ui_db_url):
     with pytest.raises(ContactDeskError, match="no user called 'nobody'"):
         create_main_window(ui_db_url, "nobody")
+
+
+def _mnemonic(text: str) -> str | None:
+    found = re.search(r"&(\w)", text.replace("&&", ""))
+    return found.group(1).lower() if found else None
+
+
+def test_each_alt_letter_opens_one_thing_on_every_page(qtbot, ui_db_url, workspace):
+    from PySide6.QtWidgets import QAbstractButton, QGroupBox
+
+    from contactdesk.services.users import add_user
+
+    add_user(workspace._engine, "sup", "supervisor", "Sam Taylor")  # sees every tab
+    window = create_main_window(ui_db_url, "sup", synchronous=True)
+    qtbot.addWidget(window)
+    window.show()
+    tabs = window.tabs
+    bar = [k for k in (_mnemonic(tabs.tabText(i)) for i in range(tabs.count())) if k]
+    assert len(bar) == len(set(bar))
+    for index in range(tabs.count()):
+        tabs.setCurrentIndex(index)
+        keys = list(bar)
+        for widget in window.findChildren(QLabel) + window.findChildren(QAbstractButton):
+            if widget.isVisible() and (key := _mnemonic(widget.text())):
+                keys.append(key)
+        for box in window.findChildren(QGroupBox):
+            if box.isVisible() and (key := _mnemonic(box.title())):
+                keys.append(key)
+        clashes = sorted({k for k in keys if keys.count(k) > 1})
+        assert not clashes, f"Alt+{clashes} twice with the {tabs.tabText(index)!r} page shown"
+    window.workspace.close()
