@@ -20,7 +20,18 @@ from .persistence.migrations import require_current_schema, schema_state, upgrad
 from .persistence.models import Call, Case, User
 from .persistence.uow import UnitOfWork
 from .services import call_stats as stats
-from .services import callers, case_search, cases, catalogue, gazetteer, staffing_plan, users
+from .services import (
+    callers,
+    case_search,
+    cases,
+    catalogue,
+    complaint_register,
+    complaints,
+    gazetteer,
+    service_deadlines,
+    staffing_plan,
+    users,
+)
 from .services.calls import CallInput, CallSaved, log_call
 from .telephony import importer
 
@@ -134,6 +145,65 @@ class Workspace:
         return cases.reassign(self._engine, reference, service, reason, user_id,
                               expected_version=expected_version)
 
+    def hold_case(self, reference: str, reason: str, user_id: int | None, *,
+                  expected_version: int | None = None) -> cases.CaseSummary:
+        """The case waits for the caller: its service clock stops."""
+        return cases.hold(self._engine, reference, reason, user_id,
+                          expected_version=expected_version)
+
+    def resume_case(self, reference: str, user_id: int | None, *,
+                    expected_version: int | None = None) -> cases.CaseSummary:
+        """The caller came back: the clock runs again, the due time moved on by the wait."""
+        return cases.resume(self._engine, reference, user_id, expected_version=expected_version)
+
+    def service_deadlines(self, since: date, until: date) -> service_deadlines.ServiceDeadlines:
+        return service_deadlines.service_deadlines(self._engine, since, until)
+
+    # -- complaints ------------------------------------------------------------------------
+    def log_complaint(self, data: complaints.ComplaintInput,
+                      user_id: int | None) -> complaints.ComplaintSaved:
+        return complaints.log_complaint(self._engine, data, user_id)
+
+    def complaint(self, reference: str) -> complaints.ComplaintDetail:
+        return complaints.get_complaint(self._engine, reference)
+
+    def complaint_register(self, query: complaint_register.RegisterQuery
+                           ) -> complaint_register.Register:
+        return complaint_register.search_register(self._engine, query)
+
+    def assign_complaint_officer(self, reference: str, officer_id: int, user_id: int | None, *,
+                                 expected_version: int | None = None
+                                 ) -> complaints.ComplaintDetail:
+        return complaints.assign_officer(self._engine, reference, officer_id, user_id,
+                                         expected_version=expected_version)
+
+    def acknowledge_complaint(self, reference: str, acknowledged_on: date | None,
+                              user_id: int | None, *, expected_version: int | None = None
+                              ) -> complaints.ComplaintDetail:
+        return complaints.acknowledge(self._engine, reference, acknowledged_on, user_id,
+                                      expected_version=expected_version)
+
+    def extend_complaint(self, reference: str, days: int, reason: str, user_id: int | None, *,
+                         expected_version: int | None = None) -> complaints.ComplaintDetail:
+        return complaints.extend(self._engine, reference, days, reason, user_id,
+                                 expected_version=expected_version)
+
+    def record_complaint_outcome(self, reference: str, outcome: str, response_on: date | None,
+                                 user_id: int | None, *, lessons_learnt: str = "",
+                                 remedy: str = "", expected_version: int | None = None
+                                 ) -> complaints.ComplaintDetail:
+        return complaints.record_outcome(self._engine, reference, outcome, response_on, user_id,
+                                         lessons_learnt=lessons_learnt, remedy=remedy,
+                                         expected_version=expected_version)
+
+    def escalate_complaint(self, reference: str, officer_id: int | None, reason: str,
+                           user_id: int | None, *, stage: str = "",
+                           opened_on: date | None = None,
+                           expected_version: int | None = None) -> complaints.ComplaintDetail:
+        return complaints.escalate(self._engine, reference, officer_id, reason, user_id,
+                                   stage=stage, opened_on=opened_on,
+                                   expected_version=expected_version)
+
     # -- call statistics and staffing (supervisors) ------------------------------
     def call_stats(self, query: stats.StatsQuery) -> stats.CallStats:
         return stats.call_stats(self._engine, query)
@@ -163,6 +233,11 @@ class Workspace:
         from .reports.performance import write_performance_report
 
         return write_performance_report(self._engine, date_from, date_to, out, definition)
+
+    def complaints_report(self, date_from: date, date_to: date, out: Path | str) -> Path:
+        from .reports.complaints import write_complaints_report
+
+        return write_complaints_report(self._engine, date_from, date_to, out)
 
     def export(self, what: str, out: Path | str, date_from: date | None = None,
                date_to: date | None = None) -> int:

@@ -12,8 +12,10 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QTabWidget, QToolB
 from .call_form import CallForm
 from .case_detail import CaseDetailView
 from .case_list import CaseListView
+from .complaints_page import ComplaintsPage
 from .dashboard import DashboardView
 from .reports_view import ReportsView
+from .service_deadlines import ServiceDeadlinesView
 from .staffing_view import StaffingView
 from .tasks import TaskRunner
 
@@ -57,6 +59,18 @@ class MainWindow(QMainWindow):
             self.staffing = StaffingView(workspace, runner)
             self.tabs.addTab(self.dashboard, "&Queue dashboard")
             self.tabs.addTab(self.staffing, "Sta&ffing")
+        # No Alt+letter for the next two: every letter of their names already opens a field on
+        # one page or another. Ctrl+Shift+N / Ctrl+Shift+F / Ctrl+Shift+D reach them instead
+        # (and Ctrl+Tab, as for every tab).
+        self.deadlines = None
+        if user.role in SUPERVISOR_ROLES:
+            self.deadlines = ServiceDeadlinesView(workspace, runner)
+            self.tabs.addTab(self.deadlines, "Service deadlines")
+            self.tabs.setTabToolTip(self.tabs.count() - 1, "Service deadlines (Ctrl+Shift+D)")
+        self.complaints = ComplaintsPage(workspace, runner, user)
+        self.tabs.addTab(self.complaints, "Complaints")
+        self.tabs.setTabToolTip(self.tabs.count() - 1,
+                                "Complaints register (Ctrl+Shift+F); log one with Ctrl+Shift+N")
         self.reports = ReportsView(workspace, runner)
         self.tabs.addTab(self.reports, "&Reports")
         self.setCentralWidget(self.tabs)
@@ -65,11 +79,25 @@ class MainWindow(QMainWindow):
                                             [QKeySequence("F2"), QKeySequence("Ctrl+N")])
         self.action_find_case = self._action("actionFindCase", "Find case", self.find_case,
                                              [QKeySequence("Ctrl+F")])
+        self.action_log_complaint = self._action(
+            "actionLogComplaint", "Log complaint", self.log_complaint,
+            [QKeySequence("Ctrl+Shift+N")])
+        self.action_find_complaint = self._action(
+            "actionFindComplaint", "Find complaint", self.find_complaint,
+            [QKeySequence("Ctrl+Shift+F")])
         toolbar = QToolBar("Main", self)
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
         toolbar.addAction(self.action_new_call)
         toolbar.addAction(self.action_find_case)
+        toolbar.addSeparator()
+        toolbar.addAction(self.action_log_complaint)
+        toolbar.addAction(self.action_find_complaint)
+        if self.deadlines is not None:
+            self.action_deadlines = self._action(
+                "actionServiceDeadlines", "Service deadlines", self.show_deadlines,
+                [QKeySequence("Ctrl+Shift+D")])
+            self.deadlines.showCases.connect(self.show_cases)
         self.addToolBar(toolbar)
 
         self.busy = QLabel("", self)
@@ -104,6 +132,40 @@ class MainWindow(QMainWindow):
     def open_case(self, reference: str) -> None:
         self.tabs.setCurrentIndex(self.CASES_TAB)
         self.case_detail.show_case(reference)
+
+    def log_complaint(self) -> None:
+        """Open the complaint form, started from the caller on the line or the case on screen."""
+        known: dict = {}
+        current = self.tabs.currentIndex()
+        if current == self.CALL_TAB:
+            typed = self.call_form.call_input()
+            known = {"name": typed.caller_name.strip(), "phone": typed.caller_phone.strip(),
+                     "address": typed.address.strip()}
+        elif current == self.CASES_TAB and self.case_detail.current_reference:
+            known = {"case_reference": self.case_detail.current_reference}
+        self.tabs.setCurrentWidget(self.complaints)
+        self.complaints.log_complaint(**known)
+
+    def find_complaint(self) -> None:
+        self.tabs.setCurrentWidget(self.complaints)
+        self.complaints.find_complaint()
+
+    def show_deadlines(self) -> None:
+        if self.deadlines is not None:
+            self.tabs.setCurrentWidget(self.deadlines)
+            self.deadlines.table.setFocus()
+
+    def show_cases(self, service_id, category_id, overdue_only: bool) -> None:
+        """The case list filtered to one service or category (from the deadlines view)."""
+        cases = self.case_list
+        for combo, value in ((cases.service_filter, service_id),
+                             (cases.category_filter, category_id)):
+            combo.setCurrentIndex(max(combo.findData(value), 0))
+        cases.status_filter.setCurrentIndex(max(cases.status_filter.findText("Open"), 0))
+        cases.overdue_filter.setChecked(overdue_only)
+        cases.apply_search()
+        self.tabs.setCurrentIndex(self.CASES_TAB)
+        cases.table.setFocus()
 
     def _call_saved(self, saved) -> None:
         if saved.reference:

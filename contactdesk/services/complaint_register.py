@@ -95,8 +95,11 @@ def search_register(engine: Engine, query: RegisterQuery = RegisterQuery(), *,
             .join(Service, Service.id == c.service_id)
             .outerjoin(officer, officer.id == st.officer_id)
             .where(*filters)
-            .order_by(case((c.status == "open", 0), else_=1), next_due.is_(None), next_due,
-                      c.received_on.desc(), c.id.desc())
+            # Open ones by their next deadline (none last), then closed ones, latest first.
+            .order_by(case((c.status == "open", 0), else_=1),
+                      case((c.status == "open", next_due.is_(None)), else_=False),
+                      case((c.status == "open", next_due), else_=None),
+                      c.closed_on.desc(), c.received_on.desc(), c.id.desc())
             .limit(MAX_ROWS + 1))
         found = s.execute(statement).all()
     rows = tuple(_row(r, today, calendar) for r in found[:MAX_ROWS])
