@@ -31,6 +31,7 @@ from ..domain.working_time import LONDON
 from ..persistence.models import CallAttempt, Case, Property
 from ..persistence.uow import UnitOfWork
 from ..telephony.store import local_day_and_hour, refresh_wait_days
+from .complaints import add_demo_complaints
 from .plan import Plan
 from .planner import Planner
 from .telephony import REVS_GROUPS, SOURCE, CallCentre
@@ -83,6 +84,7 @@ def generate_demo_data(engine: Engine, days: int = 30, seed: int = 2026, today: 
         world = World.load(session)
         plan = Planner(random.Random(seed), world, today, days).run()
         written = write_plan(session, world, plan)
+        add_demo_complaints(session, world, random.Random(seed + 1), today, days)
         attempts = _write_telephony(session, world, plan, seed, today) if telephony else 0
         summary = DemoSummary(**written._asdict(), attempts=attempts)
         uow.commit()

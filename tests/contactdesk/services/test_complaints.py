@@ -258,3 +258,38 @@ def test_period_figures_count_received_closed_outcomes_and_deadlines(engine, peo
         assert uow.session.scalar(select(func.count(ComplaintStage.id))) == 5
     with pytest.raises(ValidationError):
         complaint_report(engine, date(2026, 12, 1), date(2026, 11, 1))
+
+
+def test_demo_complaints_cover_every_stage_and_outcome_and_keep_the_rules(engine):
+    from contactdesk.demo.generator import generate_demo_data
+    from contactdesk.domain.complaints import Outcome, Stage, deadlines
+    from contactdesk.domain.working_days import WorkingDays
+
+    today = date(2026, 11, 24)
+    generate_demo_data(engine, days=10, today=today, telephony=False)
+    with UnitOfWork(engine) as uow:
+        stages = uow.session.execute(select(ComplaintStage).order_by(ComplaintStage.id)) \
+            .scalars().all()
+        rows = [(s.complaint_id, s.stage, s.officer_id, s.opened_on, s.acknowledge_by,
+                 s.respond_by, s.extension_days, s.extension_reason, s.outcome, s.lessons_learnt,
+                 s.response_on) for s in stages]
+        complaints = uow.session.scalar(select(func.count(Complaint.id)))
+    assert complaints >= 30
+    assert {r[1] for r in rows} == {s.value for s in Stage}
+    assert {r[8] for r in rows} >= {o.value for o in Outcome}
+    calendar, officers = WorkingDays(), {}
+    for (cid, stage, officer, opened, ack_by, respond_by, extension, reason, outcome, lessons,
+         answered) in rows:
+        due = deadlines(Stage(stage), opened, calendar, extension)
+        assert (ack_by, respond_by) == (due.acknowledge_by, due.respond_by)
+        assert (extension == 0) == (reason is None)
+        if outcome in ("upheld", "partly_upheld"):
+            assert lessons
+        if answered is not None:
+            assert opened <= answered < today
+        if Stage(stage).rule.independent:
+            assert officer not in officers.get(cid, []), (cid, stage)
+        officers.setdefault(cid, []).append(officer)
+    register = search_register(engine, today=today)
+    assert len(register.rows) == complaints
+    assert complaint_report(engine, today.replace(day=1), today).total.closed > 0
