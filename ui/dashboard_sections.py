@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -27,6 +28,7 @@ from contactdesk.domain.call_metrics import Basis, Definition, financial_year_st
 from .dashboard_parts import DASH, NUMBER_ALIGN, count, percent, seconds, threshold_text
 from .table_model import FlatTableModel, Index
 
+BETTER, WORSE = "#1b6e3a", "#a3261b"  # the colours of the PDF reports
 PERIODS = (("Day shown", 0), ("Last 7 days", 7), ("Last 30 days", 30), ("Financial year to date", None))
 
 
@@ -56,7 +58,17 @@ class YearToDateModel(FlatTableModel):
             return self._text(row, column)
         if role == Qt.ItemDataRole.TextAlignmentRole and column > 0:
             return NUMBER_ALIGN
+        if role == Qt.ItemDataRole.ForegroundRole and column == 3:
+            verdict = self._verdict(row)
+            return None if verdict is None else QColor(BETTER if verdict == "better" else WORSE)
         return None
+
+    @staticmethod
+    def _verdict(row) -> str | None:
+        """"better" or "worse" where one direction is better and the figure moved."""
+        if not row.better or not row.difference:
+            return None
+        return "better" if (row.difference > 0) == (row.better == "higher") else "worse"
 
     def _text(self, row, column: int) -> str:
         if column == 0:
@@ -68,10 +80,13 @@ class YearToDateModel(FlatTableModel):
         if difference is None:
             return DASH
         if row.percentage:
-            return f"{difference:+.2f} pp"
-        if row.key.endswith("_seconds"):
-            return f"{difference:+,.1f} s"
-        return f"{difference:+,.0f}"
+            text = f"{difference:+.2f} pp"
+        elif row.key.endswith("_seconds"):
+            text = f"{difference:+,.1f} s"
+        else:
+            text = f"{difference:+,.0f}"
+        verdict = self._verdict(row)
+        return f"{text} {verdict}" if verdict else text
 
     @staticmethod
     def _value(row, value) -> str:

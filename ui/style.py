@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-STYLES = Path(__file__).resolve().parents[1] / "resources" / "styles"
+RESOURCES = Path(__file__).resolve().parents[1] / "resources"
+STYLES = RESOURCES / "styles"
+ICONS = RESOURCES / "icons"
 THEMES = {"normal": "contactdesk.qss", "high-contrast": "high-contrast.qss"}
 
 
@@ -12,9 +14,11 @@ def stylesheet(theme: str = "normal") -> str:
     """The stylesheet text for ``theme``; empty (Qt's default look) if the file is missing."""
     path = STYLES / THEMES.get(theme, THEMES["normal"])
     try:
-        return path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except OSError:
         return ""
+    # Stylesheet urls are read from the working directory: give them the icons' absolute path.
+    return text.replace("@ICONS@", ICONS.as_posix())
 
 
 def mark(widget, prop: str, on: bool) -> None:

@@ -159,10 +159,10 @@ def test_year_to_date_in_the_house_style(dashboard, qtmodeltester):
             for r in range(model.rowCount())}
     assert rows["% of calls answered within 21 seconds"] == [
         "% of calls answered within 21 seconds\n(higher performance is better)",
-        "80.00%", "50.00%", "+30.00 pp"]
+        "80.00%", "50.00%", "+30.00 pp better"]
     assert rows["% of calls abandoned"] == [
-        "% of calls abandoned\n(lower performance is better)", "27.27%", "33.33%", "-6.06 pp"]
-    assert rows["Average speed of answer (seconds)"][1:] == ["19.2 s", "20.0 s", "-0.8 s"]
+        "% of calls abandoned\n(lower performance is better)", "27.27%", "33.33%", "-6.06 pp better"]
+    assert rows["Average speed of answer (seconds)"][1:] == ["19.2 s", "20.0 s", "-0.8 s better"]
     assert rows["Calls offered"] == ["Calls offered", "11", "3", "+8"]
     assert "01 Apr 2023 to 13 May 2023" in dashboard.ytd_caption.text()
 
