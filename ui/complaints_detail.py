@@ -146,12 +146,14 @@ class ComplaintDetailView(QWidget):
         self.no_action.setProperty("role", "note")
         action_box = QGroupBox("Handle the complaint", body)
         action_layout = QVBoxLayout(action_box)
-        chooser = QHBoxLayout()
-        label = QLabel("&Action:", body)
+        self.chooser = QWidget(body)
+        chooser = QHBoxLayout(self.chooser)
+        chooser.setContentsMargins(0, 0, 0, 0)
+        label = QLabel("&Action:", self.chooser)
         label.setBuddy(self.action)
         chooser.addWidget(label)
         chooser.addWidget(self.action, 1)
-        action_layout.addLayout(chooser)
+        action_layout.addWidget(self.chooser)
         action_layout.addWidget(self.panel_stack)
         action_layout.addWidget(self.no_action)
         self.action_box = action_box
@@ -276,7 +278,7 @@ class ComplaintDetailView(QWidget):
             self.no_action.setText("Nothing more to do: this complaint is closed for good.")
         else:
             self.no_action.setText("")
-        self.action.setEnabled(self.action.count() > 0)
+        self.chooser.setVisible(self.action.count() > 0)
         self._action_chosen()
 
     def _action_chosen(self) -> None:

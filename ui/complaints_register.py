@@ -10,7 +10,7 @@ the countdown spelling it out for anyone who cannot tell the colours apart.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -248,15 +248,19 @@ class ComplaintsRegisterView(QWidget):
 
     def _size_columns(self) -> None:
         metrics = self.table.fontMetrics()
-        pad = 3 * metrics.horizontalAdvance("M")
+        bold = QFont(self.table.font())
+        bold.setBold(True)  # late countdowns are bold
+        pad = 2 * metrics.horizontalAdvance("M")
         m = ComplaintRegisterModel
         widths = {m.REFERENCE: "CMP-2026-000000", m.RECEIVED: DATE_SAMPLE,
                   m.COMPLAINANT: "Margaret Richardson", m.SERVICE: "Revenues & Payments",
                   m.STAGE: "Ombudsman", m.OFFICER: "Andrew Bramall", m.DEADLINE: DATE_SAMPLE,
-                  m.COUNTDOWN: "Acknowledge: 10 working days late", m.OUTCOME: "Partly upheld"}
+                  m.OUTCOME: "Partly upheld"}
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setHighlightSections(False)
         for column, sample in widths.items():
             header.resizeSection(column, metrics.horizontalAdvance(sample) + pad)
+        header.resizeSection(m.COUNTDOWN, QFontMetrics(bold).horizontalAdvance(
+            "Acknowledge: 10 working days late") + pad)
         header.setStretchLastSection(True)

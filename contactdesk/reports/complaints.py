@@ -10,7 +10,7 @@ from pathlib import Path
 
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Paragraph, Spacer
+from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
 from ..domain.working_time import LONDON
 from ..persistence.uow import UnitOfWork
@@ -69,14 +69,15 @@ def story(report: ComplaintReport) -> list:
         flow += [Paragraph("By service", s["h2"]), _totals(report.by_service)]
     if report.by_stage:
         flow += [Paragraph("By stage", s["h2"]), _totals(report.by_stage)]
-    flow.append(Paragraph("Complaints closed", s["h2"]))
+    heading = Paragraph("Complaints closed", s["h2"])
     if report.answered:
-        flow.append(Paragraph(escape(
+        # The heading goes with the table: onto the next page if the table starts there.
+        flow.append(KeepTogether([heading, Paragraph(escape(
             f"The following complaints were closed between {report.since:%d %B %Y} and "
-            f"{report.until:%d %B %Y}:"), s["body"]))
-        flow.append(_register(report.answered))
+            f"{report.until:%d %B %Y}:"), s["body"]), Spacer(1, 1.5 * mm),
+            _register(report.answered)]))
     else:
-        flow.append(Paragraph("No complaint was closed in this period.", s["body"]))
+        flow += [heading, Paragraph("No complaint was closed in this period.", s["body"])]
     return flow
 
 
