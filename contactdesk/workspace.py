@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -211,6 +211,12 @@ class Workspace:
     def year_to_date(self, as_of: date, definition: Definition | None = None,
                      source: str = stats.AUTO, queue: str | None = None) -> stats.YearToDate:
         return stats.year_to_date(self._engine, as_of, definition, source, queue)
+
+    def agent_activity(self, date_from: date, date_to: date):
+        """Each telephony agent's signed-in, paused and talk time and occupancy (to now)."""
+        from .services.agent_activity import agent_activity
+
+        return agent_activity(self._engine, date_from, date_to, now=datetime.now(UTC))
 
     def staffing_plan(self, query: staffing_plan.StaffingQuery) -> staffing_plan.StaffingPlan:
         return staffing_plan.staffing_plan(self._engine, query)

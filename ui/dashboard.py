@@ -272,7 +272,8 @@ class DashboardView(QWidget):
 
         def work():
             return (workspace.call_stats(StatsQuery(first, day, definition, by="queue")),
-                    workspace.call_stats(StatsQuery(first, day, definition, by="agent")))
+                    workspace.call_stats(StatsQuery(first, day, definition, by="agent")),
+                    workspace.agent_activity(first, day))
 
         self._load("groups", work, self._show_groups)
 
@@ -322,8 +323,8 @@ class DashboardView(QWidget):
         self.sections.show_year_to_date(ytd)
 
     def _show_groups(self, loaded) -> None:
-        queues, agents = loaded
-        self.sections.show_groups(queues, agents, self.definition().threshold_seconds)
+        queues, agents, activity = loaded
+        self.sections.show_groups(queues, agents, self.definition().threshold_seconds, activity)
 
     def _show_source(self, kind: str, stats) -> None:
         """Where the figures come from; in ``auto`` each span may come from a different source."""

@@ -163,23 +163,41 @@ class QueueFiguresModel(GroupFiguresModel):
 
 
 class AgentFiguresModel(GroupFiguresModel):
-    """Calls each agent answered; unanswered calls have no agent and are left to the queues."""
+    """Calls each agent answered; unanswered calls have no agent and are left to the queues.
+
+    Signed-in time and occupancy come from the queue log's member and pause events.
+    """
 
     HEADERS = ("Agent", "Answered", "Within\n{t} s", "% answered\nwithin {t} s", "ASA",
-               "Average\ntalk")
+               "Average\ntalk", "Signed\nin", "Occupancy")
     TOOLTIPS = ("Agent (member) in the telephony log", "Calls the agent answered",
                 "Of those, answered after a wait of T seconds or less",
                 "Answered within T as a share of the agent's answered calls (A_T / A)",
-                "Average speed of answer of the agent's calls", "Average talk time, hold included")
+                "Average speed of answer of the agent's calls", "Average talk time, hold included",
+                "Time signed in to a queue (member added or logged in), pauses included",
+                "Talk time over time available (signed in and not paused)")
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.activity: dict[str, object] = {}  # agent -> AgentActivity
 
     def keep(self, group) -> bool:
         return group[0] is not None
 
     def values(self, name, figures) -> tuple[str, ...]:
         c = figures.counts
+        activity = self.activity.get(name)
+        signed_in = DASH if activity is None else hours(activity.signed_in_seconds)
+        occupancy = DASH if activity is None else percent(activity.occupancy)
         return (str(name), count(c.answered), count(c.answered_within),
                 percent(service_level(c, Basis.ANSWERED)), seconds(figures.asa_seconds),
-                seconds(figures.average_talk_seconds))
+                seconds(figures.average_talk_seconds), signed_in, occupancy)
+
+
+def hours(total_seconds: int) -> str:
+    """Signed-in time as hours and minutes: "6 h 05"."""
+    minutes = round(total_seconds / 60)
+    return f"{minutes // 60} h {minutes % 60:02d}"
 
 
 def _table(name: str, accessible: str, model, parent: QWidget) -> QTableView:
@@ -270,6 +288,7 @@ class DashboardSections(QTabWidget):
             "percentage points (pp), from unrounded figures.")
         self.ytd_model.set_comparisons(ytd.comparisons)
 
-    def show_groups(self, queues, agents, threshold_seconds: float) -> None:
+    def show_groups(self, queues, agents, threshold_seconds: float, activity=()) -> None:
         self.queue_model.set_groups(queues.groups, threshold_seconds)
+        self.agent_model.activity = {a.agent: a for a in activity}
         self.agent_model.set_groups(agents.groups, threshold_seconds)

@@ -177,12 +177,16 @@ def test_queue_and_agent_tables_for_a_chosen_period(dashboard, qtmodeltester):
                      "revs-bens": ["2", "0", "0", "–", "0.00%", "–", "300 s"]}
     assert queues.headerData(4, Qt.Orientation.Horizontal) == "% within\n21 s"
     assert [agents.headerData(c, Qt.Orientation.Horizontal) for c in range(agents.columnCount())] == [
-        "Agent", "Answered", "Within\n21 s", "% answered\nwithin 21 s", "ASA", "Average\ntalk"]
-    by_agent = {agents.index(r, 0).data(): [agents.index(r, c).data() for c in range(1, 6)]
+        "Agent", "Answered", "Within\n21 s", "% answered\nwithin 21 s", "ASA", "Average\ntalk",
+        "Signed\nin", "Occupancy"]
+    by_agent = {agents.index(r, 0).data(): [agents.index(r, c).data() for c in range(1, 8)]
                 for r in range(agents.rowCount())}
     # 201: waits 8, 12, 21 and talk 183, 120, 120; 202: waits 35, 20 and talk 240, 180.
-    assert by_agent == {"PJSIP/201": ["3", "3", "100.00%", "13.7 s", "141.0 s"],
-                        "PJSIP/202": ["2", "1", "50.00%", "27.5 s", "210.0 s"]}
+    # Both stay members to the end of the day (midnight BST is ...641200): 201 joined at
+    # ...587150; 202 joined paused at ...151, unpaused at ...152 and paused at ...950 for lunch.
+    assert by_agent == {
+        "PJSIP/201": ["3", "3", "100.00%", "13.7 s", "141.0 s", "15 h 01", f"{100 * 423 / 54050:.2f}%"],
+        "PJSIP/202": ["2", "1", "50.00%", "27.5 s", "210.0 s", "15 h 01", f"{100 * 420 / 798:.2f}%"]}
     dashboard.threshold.setValue(20)
     assert agents.index(0, 2).data() == "2" and queues.headerData(4, Qt.Orientation.Horizontal) == "% within\n20 s"
 
