@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -94,6 +93,9 @@ class ReportsView(QWidget):
         self.basis = QComboBox(objectName="reportBasis")
         for basis in Basis:
             self.basis.addItem(f"{basis.value}  ({BASIS_FORMULAS[basis]})", basis.value)
+        for combo in (self.kind, self.basis):  # long entries must not push the labels off
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(16)
         form = QFormLayout()
         self._labels = {}
         for text, field, accessible in (
@@ -121,8 +123,11 @@ class ReportsView(QWidget):
             self.export_what.addItem(text, key)
         self.export_what.setAccessibleName("What to export")
         self.export_button = QPushButton("E&xport…", objectName="exportButton")
-        export_box = QGroupBox("Spreadsheet export (CSV or Excel), for the dates above")
-        export_row = QHBoxLayout(export_box)
+        export_title = QLabel("Spreadsheet export")
+        export_title.setProperty("role", "heading")
+        export_note = QLabel("Calls, cases or queue attempts for the dates above, as CSV or Excel.",
+                             wordWrap=True)
+        export_row = QHBoxLayout()
         export_label = QLabel("&What:")
         export_label.setBuddy(self.export_what)
         export_row.addWidget(export_label)
@@ -133,7 +138,10 @@ class ReportsView(QWidget):
         controls.addLayout(form)
         controls.addLayout(buttons)
         controls.addWidget(self.status)
-        controls.addWidget(export_box)
+        controls.addSpacing(12)
+        controls.addWidget(export_title)
+        controls.addWidget(export_note)
+        controls.addLayout(export_row)
         controls.addStretch(1)
         side = QWidget()
         side.setLayout(controls)
