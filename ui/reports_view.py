@@ -51,6 +51,8 @@ REPORTS = [
                lambda ws, day, _to, out, d: ws.daily_report(day, out, d)),
     ReportKind("performance", "Performance report (this year against last)", True,
                lambda ws, start, end, out, d: ws.performance_report(start, end, out, d)),
+    ReportKind("complaints", "Complaints report (register and totals)", True,
+               lambda ws, start, end, out, _d: ws.complaints_report(start, end, out)),
 ]
 EXPORTS = [("calls", "Calls logged"), ("cases", "Cases"), ("attempts", "Queue attempts (telephony)")]
 

@@ -1,4 +1,4 @@
-"""`contactdesk report daily|performance` (PDF) and `contactdesk export calls|attempts` (CSV/Excel)."""
+"""`contactdesk report daily|performance|complaints` (PDF) and `contactdesk export calls|attempts` (CSV/Excel)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ from pathlib import Path
 
 from ..domain.call_metrics import Basis, Definition
 from .commands import UsageError, _engine
+from .complaints import register_complaints_report
 from .statistics import parse_day, seconds_option
 
 
 def register(sub) -> None:
-    report = sub.add_parser("report", help="PDF reports: daily call summary, performance")
+    report = sub.add_parser("report", help="PDF reports: daily call summary, performance, complaints")
     kinds = report.add_subparsers(dest="report", metavar="REPORT", required=True)
 
     daily = kinds.add_parser("daily", help="one day's call summary")
@@ -27,12 +28,7 @@ def register(sub) -> None:
     performance.add_argument("--out", required=True, metavar="FILE.pdf")
     _definition_options(performance)
     performance.set_defaults(handler=report_performance)
-    for extra in EXTRA_REPORTS:
-        extra(kinds)
-
-
-# Other report kinds register themselves here: callables taking the report subparsers.
-EXTRA_REPORTS: list = []
+    register_complaints_report(kinds)
 
 
 def register_exports(export_sub) -> None:

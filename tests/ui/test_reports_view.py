@@ -68,3 +68,12 @@ def test_export_for_the_chosen_day(qtbot, workspace, runner, tmp_path):
     assert "11 attempts written" in view.status.text()
     rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
     assert len(rows) == 12 and rows[0][0] == "source"
+
+
+def test_the_complaints_report_from_the_same_screen(qtbot, workspace, runner):
+    view = make_view(qtbot, workspace, runner)
+    view.kind.setCurrentIndex(view.kind.findData("complaints"))
+    assert view.date_to.isVisibleTo(view)
+    view.preview_button.click()
+    assert view.current_pdf is not None and view.current_pdf.name.startswith("complaints-")
+    assert view.document.pageCount() >= 1

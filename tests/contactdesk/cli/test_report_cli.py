@@ -57,3 +57,11 @@ def test_calls_exported_to_excel_with_real_dates_and_no_formulas(fresh_database_
     csv_out = tmp_path / "calls.csv"
     assert run_cli("export", "calls", "--out", str(csv_out), db=url).code == 0
     assert "'=HYPERLINK" in csv_out.read_text()
+
+
+def test_complaints_report_is_a_report_kind(fresh_database_url, tmp_path):
+    out = tmp_path / "complaints.pdf"
+    done = run_cli("report", "complaints", "--from", "2026-04-01", "--to", "2026-06-30",
+                   "--out", str(out), db=fresh_database_url("sqlite"))
+    assert done.code == 0, done.err
+    assert out.stat().st_size > 0
