@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import argparse
 from datetime import date, datetime
 
 import pdfplumber
 import pytest
 
-from contactdesk.cli.complaints import register_complaints_report
 from contactdesk.domain.working_time import LONDON
 from contactdesk.persistence.engine import create_database_engine
 from contactdesk.reports.complaints import (
@@ -152,19 +150,6 @@ def test_bad_paths_are_refused(engine, november, tmp_path):
         write_complaints_report(engine, *NOVEMBER, tmp_path / "no" / "complaints.pdf")
 
 
-def _with_complaints_command(monkeypatch) -> None:
-    """`report complaints` as cli/reports.py registers it (added here until it is wired)."""
-    from contactdesk.cli import reports
-
-    if register_complaints_report not in reports.EXTRA_REPORTS:
-        probe = argparse.ArgumentParser()
-        kinds = probe.add_subparsers()
-        reports.register(kinds)
-        if "complaints" not in kinds.choices["report"]._subparsers._group_actions[0].choices:
-            monkeypatch.setattr(reports, "EXTRA_REPORTS",
-                                [*reports.EXTRA_REPORTS, register_complaints_report])
-
-
 @pytest.fixture
 def engines_closed(monkeypatch):
     """The command opens its own engine (a process would exit); close it after the test."""
@@ -182,11 +167,9 @@ def engines_closed(monkeypatch):
         engine.dispose()
 
 
-def test_the_report_complaints_command(november, db_url, tmp_path, monkeypatch, capsys,
-                                       engines_closed):
+def test_the_report_complaints_command(november, db_url, tmp_path, capsys, engines_closed):
     from contactdesk.cli.main import main
 
-    _with_complaints_command(monkeypatch)
     out = tmp_path / "cli.pdf"
     assert main(["--db", db_url, "report", "complaints", "--from", "2026-11-01", "--to",
                  "2026-11-30", "--out", str(out)]) == 0
