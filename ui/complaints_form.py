@@ -240,8 +240,8 @@ class ComplaintForm(QWidget):
                     continue
                 self.messages[attr].show_error(f"{_LABELS[attr]}: {issue.message}")
                 first = first or getattr(self, attr)
-            show_error(self.error, "Not saved: check the fields marked in red. "
-                       + " ".join(loose) if loose else "Not saved: check the fields marked in red.")
+            show_error(self.error, " ".join(["Not saved: check the fields marked in red.",
+                                             *loose]))
             if first is not None:
                 first.setFocus(Qt.FocusReason.OtherFocusReason)
         elif isinstance(exc, ContactDeskError):
