@@ -37,6 +37,7 @@ from .case_format import (
     status_label,
 )
 from .case_history_model import CaseHistoryModel
+from .case_hold import HoldPanel
 from .case_panels import (
     ERROR_COLOUR,
     NotesPanel,
@@ -134,6 +135,9 @@ class CaseDetailView(QWidget):
         self.status_panel.applyRequested.connect(self.apply_status_change)
         self.reassign_panel.reassignRequested.connect(self.reassign)
         self.notes_panel.addRequested.connect(self.add_note)
+        self.hold_panel = HoldPanel(body)
+        self.hold_panel.holdRequested.connect(self.hold)
+        self.hold_panel.resumeRequested.connect(self.resume)
 
         self.calls_model = QStandardItemModel(self)
         self.calls = QListView(body)
@@ -178,6 +182,7 @@ class CaseDetailView(QWidget):
         left.addWidget(self.notes_panel, 1)
         right.addWidget(self.status_panel)
         right.addWidget(self.reassign_panel)
+        right.addWidget(self.hold_panel)
         right.addWidget(history_box, 1)
         columns = QHBoxLayout()
         columns.addLayout(left, 1)
@@ -190,6 +195,7 @@ class CaseDetailView(QWidget):
         status, reassign, notes = self.status_panel, self.reassign_panel, self.notes_panel
         chain = (status.combo, status.reason, status.duplicate_of, status.button,
                  reassign.service, reassign.reason, reassign.button,
+                 self.hold_panel.reason, self.hold_panel.button,
                  notes.text, notes.visibility, notes.button, notes.list, self.calls, self.history)
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
@@ -203,8 +209,9 @@ class CaseDetailView(QWidget):
             self.status_panel.clear_input()
             self.reassign_panel.reason.clear()
             self.notes_panel.text.clear()
+            self.hold_panel.reason.clear()
             for label in (self.error, self.status_panel.error, self.reassign_panel.error,
-                          self.notes_panel.error):
+                          self.notes_panel.error, self.hold_panel.error):
                 show_error(label, "")
         self._load()
 
@@ -259,7 +266,9 @@ class CaseDetailView(QWidget):
             "phone": phone_display(detail.caller_phone) or "(not given)",
             "location": case.location or "(none)", "postcode": case.postcode or "(none)",
             "received": local_time(case.received_at),
-            "due": (local_time(case.due_at) or "(no target)") + (": overdue" if overdue else ""),
+            "due": (f"on hold since {local_time(detail.hold.started_at)}: clock stopped"
+                    if detail.hold else
+                    (local_time(case.due_at) or "(no target)") + (": overdue" if overdue else "")),
             "closed": local_time(detail.closed_at), "duplicate": detail.duplicate_of or "",
             "description": detail.description,
         }
@@ -280,6 +289,7 @@ class CaseDetailView(QWidget):
 
         self.status_panel.set_case(detail)
         self.reassign_panel.set_current(case.service)
+        self.hold_panel.set_case(detail)
         self.notes_panel.set_notes(detail.notes)
         self.calls_model.clear()
         for _call_id, started_at, link in detail.calls:
@@ -311,6 +321,25 @@ class CaseDetailView(QWidget):
         self._write(lambda: workspace.reassign(case.reference, service, reason, user_id,
                                                expected_version=case.version),
                     panel.error, panel.reason, panel.reason.clear)
+
+    def hold(self) -> None:
+        panel = self.hold_panel
+        if self.detail is None or self._saving:
+            return
+        case, reason = self.detail.summary, panel.reason.text()
+        user_id, workspace = self._user.id, self._workspace
+        self._write(lambda: workspace.hold_case(case.reference, reason, user_id,
+                                                expected_version=case.version),
+                    panel.error, panel.reason, panel.reason.clear)
+
+    def resume(self) -> None:
+        panel = self.hold_panel
+        if self.detail is None or self._saving:
+            return
+        case, user_id, workspace = self.detail.summary, self._user.id, self._workspace
+        self._write(lambda: workspace.resume_case(case.reference, user_id,
+                                                  expected_version=case.version),
+                    panel.error, panel.button, lambda: None)
 
     def add_note(self) -> None:
         panel = self.notes_panel

@@ -77,7 +77,7 @@ class CaseListView(QWidget):
         for combo in (self.service_filter, self.category_filter):
             # Filled in the background after the first show: size to the names, within reason.
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(18)
+            combo.setMinimumContentsLength(12)
         category_label = QLabel("Categor&y", self)
         category_label.setBuddy(self.category_filter)
 
@@ -116,18 +116,19 @@ class CaseListView(QWidget):
         search_row.addWidget(search_label)
         search_row.addWidget(self.search, 1)
         search_row.addWidget(self.count)
-        filter_row = QHBoxLayout()
-        for label, widget in ((status_label, self.status_filter),
-                              (service_label, self.service_filter),
-                              (category_label, self.category_filter)):
-            filter_row.addWidget(label)
-            filter_row.addWidget(widget)
-        filter_row.addWidget(self.overdue_filter)
-        filter_row.addWidget(self.mine_filter)
-        filter_row.addStretch(1)
+        # Three short rows, so the list can be narrow beside the case it opened.
+        filter_row, more_row = QHBoxLayout(), QHBoxLayout()
+        for row, label, widget in ((filter_row, status_label, self.status_filter),
+                                   (filter_row, service_label, self.service_filter),
+                                   (more_row, category_label, self.category_filter)):
+            row.addWidget(label)
+            row.addWidget(widget, 1)
+        more_row.addWidget(self.overdue_filter)
+        more_row.addWidget(self.mine_filter)
         layout = QVBoxLayout(self)
         layout.addLayout(search_row)
         layout.addLayout(filter_row)
+        layout.addLayout(more_row)
         layout.addWidget(self.table, 1)
         for first, second in ((self.search, self.status_filter),
                               (self.status_filter, self.service_filter),

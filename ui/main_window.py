@@ -47,6 +47,7 @@ class MainWindow(QMainWindow):
         cases_page.setStretchFactor(0, 1)
         cases_page.setStretchFactor(1, 1)
         self._cases_split = cases_page
+        self._cases_split_done = False
 
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
@@ -74,6 +75,7 @@ class MainWindow(QMainWindow):
         self.reports = ReportsView(workspace, runner)
         self.tabs.addTab(self.reports, "&Reports")
         self.setCentralWidget(self.tabs)
+        self.tabs.currentChanged.connect(lambda _index: self._split_cases_page())
 
         self.action_new_call = self._action("actionNewCall", "New call", self.new_call,
                                             [QKeySequence("F2"), QKeySequence("Ctrl+N")])
@@ -174,9 +176,18 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        # The case view needs room for its two columns; the list scrolls sideways.
-        width = self._cases_split.width() or self.width()
-        self._cases_split.setSizes([width * 9 // 20, width * 11 // 20])
+        self._split_cases_page()
+
+    def _split_cases_page(self) -> None:
+        """Give the case view room for its two columns (the list scrolls sideways).
+
+        Done when the cases page is first on screen: a hidden page has no width yet.
+        """
+        if self._cases_split_done or not self._cases_split.isVisible():
+            return
+        self._cases_split_done = True
+        width = self._cases_split.width()
+        self._cases_split.setSizes([width * 2 // 5, width * 3 // 5])
 
     def closeEvent(self, event) -> None:
         self.runner.wait_for_all()

@@ -240,3 +240,28 @@ def test_the_history_model_passes_the_model_tester(qtmodeltester, view, workspac
     view.show_case(reference)
     assert view.history_model.rowCount() == 2
     qtmodeltester.check(view.history_model)
+
+
+def test_pausing_the_clock_while_the_case_waits_for_the_caller(qtbot, view, workspace, agent,
+                                                                ui_db_url):
+    reference = log_case(workspace, agent)
+    make_overdue(ui_db_url, reference)
+    view.show_case(reference)
+    due = child(view, QLabel, "dueValue")
+    assert due.text().endswith(": overdue")
+    button = child(view, type(view.hold_panel.button), "holdButton")
+    assert button.text() == "Pause the cloc&k"
+    button.click()  # no reason given: refused beside the field, nothing saved
+    assert "reason" in child(view, QLabel, "holdError").text().lower()
+    reason = child(view, QLineEdit, "holdReason")
+    reason.setFocus()
+    qtbot.keyClicks(reason, "Waiting for photos of the damage")
+    qtbot.keyClick(reason, Qt.Key.Key_Return)
+    assert due.text().startswith("on hold since ") and "overdue" not in due.text()
+    assert "Waiting for photos of the damage" in child(view, QLabel, "holdState").text()
+    assert not reason.isVisibleTo(view) and button.text() == "Resume the cloc&k"
+    assert workspace.case(reference).hold is not None
+
+    button.click()
+    assert workspace.case(reference).hold is None
+    assert button.text() == "Pause the cloc&k" and not due.text().startswith("on hold")
