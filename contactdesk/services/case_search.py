@@ -44,7 +44,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from string import ascii_uppercase, punctuation
 
 from sqlalchemy import (
     ColumnElement,
@@ -68,16 +67,22 @@ from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.sql.selectable import Join
 
 from ..domain.case_status import OPEN_STATUSES
-from ..domain.validation import Findings, parse_phone
 from ..persistence.base import utcnow
 from ..persistence.models import (
-    SEARCH_WORD_LENGTH,
     Caller,
     CallerNameWord,
     Case,
     CaseLocationWord,
     Category,
     Service,
+)
+from .search_text import (
+    WHOLE_POSTCODE,
+    WHOLE_REFERENCE,
+    phone_e164,
+    postcode_prefixes,
+    reference_prefix,
+    search_words,
 )
 
 SORTS = ("reference", "received_at", "due_at", "status", "category", "service")
@@ -163,68 +168,6 @@ def search_cases(engine: Engine, query: CaseQuery, after: CaseCursor | None = No
     rows = tuple(_row(r, now) for r in found[:limit])
     next_cursor = _cursor(query.sort, found[limit - 1]) if len(found) > limit else None
     return CasePage(rows, next_cursor)
-
-
-# -- free text ------------------------------------------------------------------
-
-_SEPARATORS = punctuation + "".join(map(chr, range(1, 32))) + "\x7f"
-_FOLD = str.maketrans(ascii_uppercase + _SEPARATORS,
-                      ascii_uppercase.lower() + " " * len(_SEPARATORS))
-_REFERENCE = re.compile(r"[A-Z]{2,4}-(?:\d{1,4}(?:-\d{0,6})?)?")
-_WHOLE_REFERENCE = re.compile(r"[A-Z]{2,4}-\d{4}-\d{6}")
-_WHOLE_POSTCODE = re.compile(r".+ \d[A-Z]{2}")
-_OUTWARD = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?")
-_INWARD_START = re.compile(r"\d[A-Z]{0,2}")
-_PHONE_CHARACTERS = re.compile(r"[\d\s+()\-.]+")
-
-
-def search_words(text: str) -> tuple[str, ...]:
-    """The words of ``text`` as the word tables hold them: ASCII letters in lower case,
-    ASCII punctuation and control characters as separators, at most 40 characters.
-
-    The migration's triggers apply the same rules inside the database (other
-    letters are kept as typed: SQLite without ICU cannot fold them).
-    """
-    words = dict.fromkeys(w[:SEARCH_WORD_LENGTH] for w in text.translate(_FOLD).split(" ") if w)
-    return tuple(words)
-
-
-def reference_prefix(text: str) -> str | None:
-    """``sp-2026-0001`` -> ``SP-2026-0001``: a case reference or its beginning (with the dash)."""
-    candidate = text.strip().upper()
-    return candidate if _REFERENCE.fullmatch(candidate) else None
-
-
-def phone_e164(text: str) -> str | None:
-    """A phone number typed in any format, as E.164, when it is a possible number."""
-    if not _PHONE_CHARACTERS.fullmatch(text.strip()) or sum(c.isdigit() for c in text) < 6:
-        return None
-    phone = parse_phone(text, Findings(), "text")
-    return phone.e164 if phone else None
-
-
-def postcode_prefixes(text: str) -> tuple[str, ...]:
-    """The normalised postcode beginnings ``text`` can stand for ("s60 2" -> ("S60 2",)).
-
-    Typed without a space, every split into a whole outward code and the start
-    of an inward code counts, and so does the text as the start of an outward
-    code: "S60" -> ("S60", "S6 0"); "s602th" -> ("S60 2TH",).
-    """
-    parts = text.upper().split()
-    if not parts or not any(c.isdigit() for c in text) or not all(p.isalnum() for p in parts):
-        return ()
-    if len(parts) == 2:
-        outward, inward = parts
-        ok = _OUTWARD.fullmatch(outward) and _INWARD_START.fullmatch(inward)
-        return (f"{outward} {inward}",) if ok else ()
-    if len(parts) != 1:
-        return ()
-    compact = parts[0]
-    found = [compact] if _OUTWARD.fullmatch(compact) else []
-    for cut in range(2, len(compact)):
-        if _OUTWARD.fullmatch(compact[:cut]) and _INWARD_START.fullmatch(compact[cut:]):
-            found.append(f"{compact[:cut]} {compact[cut:]}")
-    return tuple(found)
 
 
 # -- the list's order ---------------------------------------------------------------
@@ -489,8 +432,8 @@ class _Planner:
 
         reference = reference_prefix(text)
         if reference:
-            return _where(lambda c: match(c(Case.reference), reference, _WHOLE_REFERENCE),
-                          match(Case.reference, reference, _WHOLE_REFERENCE))
+            return _where(lambda c: match(c(Case.reference), reference, WHOLE_REFERENCE),
+                          match(Case.reference, reference, WHOLE_REFERENCE))
         e164 = phone_e164(text)
         if e164:
             callers = select(Caller.id).where(Caller.phone_e164 == e164)
@@ -498,8 +441,8 @@ class _Planner:
         postcodes = postcode_prefixes(text)
         if postcodes:
             return _Filter(
-                lambda c: or_(*(match(c(Case.postcode), p, _WHOLE_POSTCODE) for p in postcodes)),
-                *(select(Case.id).where(match(Case.postcode, p, _WHOLE_POSTCODE))
+                lambda c: or_(*(match(c(Case.postcode), p, WHOLE_POSTCODE) for p in postcodes)),
+                *(select(Case.id).where(match(Case.postcode, p, WHOLE_POSTCODE))
                   for p in postcodes))
         words = search_words(text)
         if not words:

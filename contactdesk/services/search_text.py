@@ -1,0 +1,72 @@
+"""What an agent types in the case search: words, a reference, a phone number, a postcode.
+
+Pure text rules, shared by the search and its tests; the word rules match the
+triggers that fill the word tables (migration 0002).
+"""
+
+from __future__ import annotations
+
+import re
+from string import ascii_uppercase, punctuation
+
+from ..domain.validation import Findings, parse_phone
+from ..persistence.models import SEARCH_WORD_LENGTH
+
+SEPARATORS = punctuation + "".join(map(chr, range(1, 32))) + "\x7f"
+FOLD = str.maketrans(ascii_uppercase + SEPARATORS,
+                     ascii_uppercase.lower() + " " * len(SEPARATORS))
+REFERENCE = re.compile(r"[A-Z]{2,4}-(?:\d{1,4}(?:-\d{0,6})?)?")
+WHOLE_REFERENCE = re.compile(r"[A-Z]{2,4}-\d{4}-\d{6}")
+WHOLE_POSTCODE = re.compile(r".+ \d[A-Z]{2}")
+OUTWARD = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?")
+INWARD_START = re.compile(r"\d[A-Z]{0,2}")
+PHONE_CHARACTERS = re.compile(r"[\d\s+()\-.]+")
+
+
+def search_words(text: str) -> tuple[str, ...]:
+    """The words of ``text`` as the word tables hold them: ASCII letters in lower case,
+    ASCII punctuation and control characters as separators, at most 40 characters.
+
+    The migration's triggers apply the same rules inside the database (other
+    letters are kept as typed: SQLite without ICU cannot fold them).
+    """
+    words = dict.fromkeys(w[:SEARCH_WORD_LENGTH] for w in text.translate(FOLD).split(" ") if w)
+    return tuple(words)
+
+
+def reference_prefix(text: str) -> str | None:
+    """``sp-2026-0001`` -> ``SP-2026-0001``: a case reference or its beginning (with the dash)."""
+    candidate = text.strip().upper()
+    return candidate if REFERENCE.fullmatch(candidate) else None
+
+
+def phone_e164(text: str) -> str | None:
+    """A phone number typed in any format, as E.164, when it is a possible number."""
+    if not PHONE_CHARACTERS.fullmatch(text.strip()) or sum(c.isdigit() for c in text) < 6:
+        return None
+    phone = parse_phone(text, Findings(), "text")
+    return phone.e164 if phone else None
+
+
+def postcode_prefixes(text: str) -> tuple[str, ...]:
+    """The normalised postcode beginnings ``text`` can stand for ("s60 2" -> ("S60 2",)).
+
+    Typed without a space, every split into a whole outward code and the start
+    of an inward code counts, and so does the text as the start of an outward
+    code: "S60" -> ("S60", "S6 0"); "s602th" -> ("S60 2TH",).
+    """
+    parts = text.upper().split()
+    if not parts or not any(c.isdigit() for c in text) or not all(p.isalnum() for p in parts):
+        return ()
+    if len(parts) == 2:
+        outward, inward = parts
+        ok = OUTWARD.fullmatch(outward) and INWARD_START.fullmatch(inward)
+        return (f"{outward} {inward}",) if ok else ()
+    if len(parts) != 1:
+        return ()
+    compact = parts[0]
+    found = [compact] if OUTWARD.fullmatch(compact) else []
+    for cut in range(2, len(compact)):
+        if OUTWARD.fullmatch(compact[:cut]) and INWARD_START.fullmatch(compact[cut:]):
+            found.append(f"{compact[:cut]} {compact[cut:]}")
+    return tuple(found)
