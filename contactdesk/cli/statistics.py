@@ -43,6 +43,8 @@ def register(sub) -> None:
                      help="file format (default asterisk-queue-log; the csv columns are in the README)")
     imp.add_argument("--source", metavar="NAME",
                      help="name of the telephony feed (default: asterisk or csv)")
+    imp.add_argument("--complete", action="store_true",
+                     help="the log is finished: also read a last line that has no line end")
     imp.set_defaults(handler=import_calls)
 
     stats = sub.add_parser("stats", help="call figures: service level, abandon rate, ASA")
@@ -69,7 +71,8 @@ def import_calls(args) -> int:
     path = _input_file(args.file)
     engine = _engine(args)
     show = _ProgressBar(path.name) if sys.stderr.isatty() else None
-    summary = import_call_log(engine, path, args.format, args.source, progress=show)
+    summary = import_call_log(engine, path, args.format, args.source, progress=show,
+                              complete=args.complete)
     if show:
         show.done()
     print("\n".join(summary.lines()))

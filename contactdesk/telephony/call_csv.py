@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..domain.working_time import LONDON
 from ..services.csv_input import read_csv_table
+from .queue_log import MAX_SECONDS
 from .records import ANSWERED, OUTCOMES, Attempt, ReadResult
 
 REQUIRED = ("call_id", "queue", "entered", "outcome")
@@ -41,6 +42,8 @@ def _epoch(text: str, column: str) -> int | None:
     except ValueError:
         raise _BadCell(f"{column}: '{text[:40]}' is not a date and time "
                        "(use ISO 8601, e.g. 2026-05-13T08:00:05+01:00)") from None
+    if not 1970 < moment.year < 2200:
+        raise _BadCell(f"{column}: {text[:40]} is not a possible date for a call")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=LONDON)
     return int(moment.timestamp())
@@ -54,8 +57,12 @@ def _seconds(text: str, column: str) -> int | None:
         value = float(text)
     except ValueError:
         raise _BadCell(f"{column}: '{text[:40]}' is not a number of seconds") from None
-    if value < 0 or value != value or value > 10**7:
-        raise _BadCell(f"{column}: {text} is not a possible number of seconds")
+    return _possible(value, column, text)
+
+
+def _possible(value: float, column: str, shown: str) -> int:
+    if value < 0 or value != value or value > MAX_SECONDS:
+        raise _BadCell(f"{column}: {shown} is not a possible number of seconds")
     return round(value)
 
 
@@ -88,9 +95,9 @@ def _attempt(cells: dict[str, str], line: int) -> Attempt:
             if until is None:
                 need = "answered" if outcome == ANSWERED else "ended"
                 raise _BadCell(f"wait_seconds: missing, and no {need} time to work it out from")
-            wait = until - entered
+            wait = _possible(until - entered, "wait_seconds", f"{until - entered} (from the times)")
         if outcome == ANSWERED and talk is None and answered is not None and ended is not None:
-            talk = ended - answered
+            talk = _possible(ended - answered, "talk_seconds", f"{ended - answered} (from the times)")
         attempt.wait_seconds = wait
         attempt.talk_seconds = talk if outcome == ANSWERED else None
         attempt.agent = (cells.get("agent", "").strip()[:80] or None) if outcome == ANSWERED else None

@@ -69,7 +69,8 @@ class CallImportSummary:
             text.append(f"... and {self.bad_lines - len(self.problems)} more")
         if self.unfinished_line:
             text.append(f"the last line has no line end yet (the log may still be being written): "
-                        f"the next import reads it from line {self.first_line + self.lines_read}")
+                        f"the next import reads it from line {self.first_line + self.lines_read}; "
+                        "if the file is finished, import it again with --complete")
         return text
 
 
@@ -84,8 +85,12 @@ def check_source_name(source: str) -> str:
 
 def import_call_log(engine: Engine, path: Path | str, fmt: str = "asterisk-queue-log",
                     source: str | None = None,
-                    progress: Callable[[int, int], None] | None = None) -> CallImportSummary:
-    """Import a queue_log or call CSV; ``progress(done, total)`` reports bytes read."""
+                    progress: Callable[[int, int], None] | None = None, *,
+                    complete: bool = False) -> CallImportSummary:
+    """Import a queue_log or call CSV; ``progress(done, total)`` reports bytes read.
+
+    ``complete``: the log is finished, so a last line without a line end is read too.
+    """
     if fmt not in FORMATS:
         raise ValidationError.single("format", f"'{fmt}' is not a format (one of: {', '.join(FORMATS)})")
     source = check_source_name(source or DEFAULT_SOURCES[fmt])
@@ -100,7 +105,8 @@ def import_call_log(engine: Engine, path: Path | str, fmt: str = "asterisk-queue
         if fmt == "csv":
             read = read_call_csv(path)
         else:
-            read = read_queue_log(path, offset=offset, first_line=first_line, progress=report)
+            read = read_queue_log(path, offset=offset, first_line=first_line, progress=report,
+                                  complete=complete)
     except OSError as exc:
         raise ContactDeskError(f"cannot read {path}: {exc.strerror or exc}") from None
     conflict = ImportConflict(f"{path.name} was imported for {source} by someone else meanwhile: "

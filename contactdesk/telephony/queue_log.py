@@ -43,21 +43,37 @@ class _BadLine(ValueError):
     pass
 
 
+MAX_SECONDS = 10_000_000  # about four months: no wait or call is longer
+
+
+def _is_number(text: str) -> bool:
+    # isdigit alone lets through digits int() refuses ("²") and numbers too big to store.
+    return text.isascii() and text.isdigit() and len(text) <= 12
+
+
 def _seconds(text: str, what: str) -> int:
-    if text.isdigit():
-        return int(text)
-    raise _BadLine(f"{what} '{text}' is not a whole number of seconds")
+    if not _is_number(text):
+        raise _BadLine(f"{what} '{text[:30]}' is not a whole number of seconds")
+    value = int(text)
+    if value > MAX_SECONDS:
+        raise _BadLine(f"{what} {value} is not a possible number of seconds")
+    return value
+
+
+def _is_epoch(text: str) -> bool:
+    """Unix seconds up to 2286 (ten digits): what every queue_log line starts with."""
+    return text.isascii() and text.isdigit() and len(text) <= 10
 
 
 def _talk_fields(event: str, data: list[str]) -> tuple[int, int]:
     """(holdtime, calltime) of a completed or transferred call."""
     if event == "ATTENDEDTRANSFER":
         # method data may itself contain '|': read from the end.
-        numbers = [d for d in data[-3:] if d.isdigit()]
+        numbers = [d for d in data[-3:] if _is_number(d)]
         if len(data) >= 4 and len(numbers) == 3:
-            return int(data[-3]), int(data[-2])
-        if len(data) >= 3 and data[-1].isdigit() and data[-2].isdigit():
-            return int(data[-2]), int(data[-1])
+            return _seconds(data[-3], "holdtime"), _seconds(data[-2], "calltime")
+        if len(data) >= 3 and _is_number(data[-1]) and _is_number(data[-2]):
+            return _seconds(data[-2], "holdtime"), _seconds(data[-1], "calltime")
         raise _BadLine("ATTENDEDTRANSFER lacks holdtime and calltime")
     first = 0 if event.startswith("COMPLETE") else 2
     if len(data) < first + 2:
@@ -89,7 +105,7 @@ class QueueLogReader:
                 parts[-1] = last.rstrip("\r\n")
             while parts[-1] == "" and len(parts) > 5:
                 parts.pop()  # a stray separator at the end of the line
-            if len(parts) < 5 or not parts[0].isdigit():
+            if len(parts) < 5 or not _is_epoch(parts[0]):
                 result.bad(line, _malformed(text, parts))
                 continue
             handler = handlers.get(parts[4])
@@ -113,7 +129,8 @@ class QueueLogReader:
         self._enter(parts[1], parts[2], int(parts[0]), line)
 
     def _on_connect(self, parts: list[str], line: int) -> None:
-        wait = _seconds(parts[5], "holdtime") if len(parts) > 5 else None
+        # An empty holdtime (some 1.4 builds): the wait comes from the timestamps.
+        wait = _seconds(parts[5], "holdtime") if len(parts) > 5 and parts[5] != "" else None
         self._answer(parts[1], parts[2], int(parts[0]), parts[3], wait, None, parts[4], line)
 
     def _on_talk(self, parts: list[str], line: int) -> None:
@@ -187,8 +204,10 @@ CHUNK_BYTES = 8 << 20
 
 
 def read_queue_log(path, *, offset: int = 0, first_line: int = 1,
-                   progress: Callable[[int], None] | None = None) -> ReadResult:
-    """Read ``path`` from byte ``offset`` (a line start) to its last line end.
+                   progress: Callable[[int], None] | None = None,
+                   complete: bool = False) -> ReadResult:
+    """Read ``path`` from byte ``offset`` (a line start) to its last line end
+    (``complete``: to its end, the file being finished).
 
     The file is read in large blocks cut at a line end and decoded a block at
     a time (bytes that are not UTF-8 become U+FFFD; they can only be in
@@ -214,7 +233,11 @@ def read_queue_log(path, *, offset: int = 0, first_line: int = 1,
             if progress:
                 progress(position)
         # A last line without a line end may still be being written: leave it for the
-        # next import, which starts at its first byte.
+        # next import, which starts at its first byte, unless the file is known complete.
+        if carry and complete:
+            reader.feed([carry.decode("utf-8", errors="replace")])
+            position += len(carry)
+            carry = b""
         reader.result.unfinished_line = bool(carry)
     if progress:
         progress(position)

@@ -192,3 +192,42 @@ def test_a_last_line_still_being_written_is_left_for_the_next_import(sqlite_engi
     second = import_call_log(sqlite_engine, log)
     assert (second.first_line, second.lines_read, second.bad_lines) == (2, 1, 0)
     assert figures(sqlite_engine)["average_abandon_seconds"] == 48
+
+
+def test_a_finished_log_without_a_last_line_end_imports_whole_with_complete(sqlite_engine, tmp_path):
+    log = tmp_path / "queue_log"
+    log.write_text("1715587303|c|main|NONE|ENTERQUEUE||1|2\n1715587351|c|main|NONE|ABANDON|1|2|48")
+    assert import_call_log(sqlite_engine, log).unfinished_line
+    again = import_call_log(sqlite_engine, log, complete=True)
+    assert (again.first_line, again.lines_read, again.unfinished_line) == (2, 1, False)
+    assert figures(sqlite_engine)["average_abandon_seconds"] == 48
+
+
+def test_numbers_no_log_could_hold_are_bad_lines_not_a_failed_import(sqlite_engine, tmp_path):
+    log = tmp_path / "queue_log"
+    log.write_text("1715587200|a|main|NONE|ENTERQUEUE||1|1\n"
+                   "1715587203|a|main|NONE|ABANDON|1|1|99999999999999999999999\n"
+                   "99999999999999999999|b|main|NONE|ENTERQUEUE||1|1\n"
+                   "1000000000000000|c|main|NONE|ENTERQUEUE||1|1\n"
+                   "1715587210|a|main|NONE|ABANDON|1|1|\u00b2\n"
+                   "1715587300|d|main|NONE|ENTERQUEUE||1|1\n"
+                   "1715587309|d|main|SIP/1|CONNECT||d.1|3\n")
+    summary = import_call_log(sqlite_engine, log)
+    assert [line for line, _ in summary.problems] == [2, 3, 4, 5]
+    assert summary.problems[0][1].startswith("waittime ")
+    d = figures(sqlite_engine)
+    # a: both its ABANDON lines were bad, so it is still waiting; d: answered, the wait of 9 s
+    # from the timestamps (an empty holdtime).
+    assert (d["offered"], d["unresolved"], d["answered"], d["asa_seconds"]) == (1, 1, 1, 9)
+
+
+def test_csv_times_that_cannot_be_are_bad_rows(sqlite_engine, tmp_path):
+    path = tmp_path / "calls.csv"
+    path.write_text("call_id,queue,entered,answered,outcome\n"
+                    "c1,main,2024-05-13T09:05:00,2099-05-13T09:05:10,answered\n"
+                    "c2,main,0001-01-01T00:00:00,,\n"
+                    "c3,main,2024-05-13T09:06:00,2024-05-13T09:06:07,answered\n")
+    summary = import_call_log(sqlite_engine, path, fmt="csv")
+    assert summary.attempts_created == 1 and [line for line, _ in summary.problems] == [2, 3]
+    assert "not a possible number of seconds" in summary.problems[0][1]
+    assert "not a possible date" in summary.problems[1][1]
