@@ -21,9 +21,12 @@ def parse_day(text: str) -> date:
     if text.lower() in named:
         return named[text.lower()]
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date (use YYYY-MM-DD)") from None
+    if not 1990 <= day.year <= 2199:
+        raise argparse.ArgumentTypeError(f"{text} is outside the years the figures can cover")
+    return day
 
 
 def seconds_option(text: str) -> float:

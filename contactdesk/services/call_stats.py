@@ -105,6 +105,8 @@ def compare_with_year_earlier(engine: Engine, date_from: date, date_to: date,
 
 def stats_in(session: Session, query: StatsQuery) -> CallStats:
     source = _choose_source(session, query.source, query.date_from, query.date_to)
+    if query.queue:
+        _check_queue(session, source, query.queue)
     facts = _facts(source, query)
     sums = _sums(facts, query.definition)
     where = [facts.c.local_day.between(query.date_from, query.date_to)]
@@ -126,12 +128,31 @@ _GROUP_COLUMNS = {"hour": "local_hour", "day": "local_day", "queue": "queue", "a
 
 
 def _choose_source(session: Session, source: str, date_from: date, date_to: date) -> str:
+    if source not in (AUTO, TELEPHONY, APP_SOURCE):
+        known = session.scalars(select(CallWaitDay.source).distinct().order_by(CallWaitDay.source)).all()
+        if source not in known:
+            raise ValidationError.single("source", f"no telephony feed is called '{source}' "
+                                         f"(use auto, telephony, app{''.join(', ' + k for k in known)})")
     if source != AUTO:
         return source
     a = CallAttempt
     telephony = session.scalar(select(exists().where(
         a.local_day.between(date_from, date_to), a.source != APP_SOURCE)))
     return TELEPHONY if telephony else APP_SOURCE
+
+
+def _check_queue(session: Session, source: str, queue: str) -> None:
+    """A queue no call of the source was ever in is a typing mistake, not a quiet day."""
+    if source == APP_SOURCE:
+        table, where = CallAttempt, [CallAttempt.source == APP_SOURCE]
+    else:
+        table, where = CallWaitDay, [_source_filter(CallWaitDay.source, source)]
+    if session.scalar(select(exists().where(table.queue == queue, *where))):
+        return
+    known = session.scalars(select(table.queue).where(*where).distinct().order_by(table.queue)
+                            .limit(20)).all()
+    raise ValidationError.single("queue", f"no calls were ever in a queue called '{queue}' "
+                                 f"(queues: {', '.join(known) or 'none yet'})")
 
 
 def _source_filter(column, source: str):

@@ -97,3 +97,13 @@ def test_a_day_without_calls_has_no_rates(sample_engine):
     d = empty.as_dict()
     assert d["offered"] == 0 and d["service_level"] is None and d["abandon_rate"] is None
     assert d["asa_seconds"] is None and d["longest_wait_seconds"] is None
+
+
+def test_a_mistyped_queue_or_feed_is_named_not_taken_for_a_quiet_day(sample_engine):
+    from contactdesk.domain.errors import ValidationError
+
+    with pytest.raises(ValidationError, match=r"queue: .*'counci-main' \(queues: council-main, revs-bens\)"):
+        call_stats(sample_engine, StatsQuery(DAY, DAY, queue="counci-main"))
+    with pytest.raises(ValidationError, match="source: no telephony feed is called 'pbx'"):
+        call_stats(sample_engine, StatsQuery(DAY, DAY, source="pbx"))
+    assert call_stats(sample_engine, StatsQuery(DAY, DAY, source="asterisk")).figures.counts.offered == 11
