@@ -13,7 +13,7 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph
 
-from ..domain.call_metrics import Comparison, Definition, year_earlier
+from ..domain.call_metrics import Comparison, Definition, financial_year_start, year_earlier
 from ..domain.errors import ValidationError
 from ..domain.working_time import LONDON
 from ..persistence.uow import UnitOfWork
@@ -50,9 +50,10 @@ def write_performance_report(engine, date_from: date, date_to: date, out: Path |
     story = [Paragraph("Performance report", s["title"]),
              Paragraph(escape(f"{_day(date_from)} to {_day(date_to)}, compared with "
                               f"{_day(last_from)} to {_day(last_to)}"), s["subtitle"])]
-    story += _call_handling(calls, date_to, last_to)
-    story += _case_handling(cases, date_to, last_to)
-    story += _complaints(*complaints, date_to, last_to)
+    spans = (date_from, date_to, last_from, last_to)
+    story += _call_handling(calls, spans)
+    story += _case_handling(cases, spans)
+    story += _complaints(*complaints, spans)
     return write_pdf(out, frame, story)
 
 
@@ -60,8 +61,17 @@ def _day(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def ytd_header(this_to: date, last_to: date) -> list[str]:
-    return ["Indicator", f"YTD at {this_to:%d %b %Y}", f"YTD at {last_to:%d %b %Y}", "Difference"]
+def ytd_header(this_from: date, this_to: date, last_from: date, last_to: date) -> list[str]:
+    """"YTD at ..." for a span from 1 April, as the council's report; the dates otherwise."""
+    if this_from == financial_year_start(this_to):
+        return ["Indicator", f"YTD at {this_to:%d %b %Y}", f"YTD at {last_to:%d %b %Y}",
+                "Difference"]
+    return ["Indicator", _short_span(this_from, this_to), _short_span(last_from, last_to),
+            "Difference"]
+
+
+def _short_span(start: date, end: date) -> str:
+    return f"{start:%d %b %Y} to {end:%d %b %Y}" if start != end else f"{start:%d %b %Y}"
 
 
 def indicator_cell(label: str, better: str | None) -> Paragraph:
@@ -97,16 +107,16 @@ def _value(c: Comparison, value) -> str:
     return seconds(value) if c.key.endswith("_seconds") else count(value)
 
 
-def _call_handling(ytd: YearToDate, this_to: date, last_to: date) -> list:
+def _call_handling(ytd: YearToDate, spans: tuple[date, date, date, date]) -> list:
     s = styles()
     rows = [[indicator_cell(c.label, c.better), _value(c, c.this_year), _value(c, c.last_year),
              difference_cell(c)] for c in ytd.comparisons]
     return [Paragraph("Call handling", s["h2"]),
-            table(ytd_header(this_to, last_to), rows,
+            table(ytd_header(*spans), rows,
                   [WIDTH * 0.38, WIDTH * 0.21, WIDTH * 0.21, WIDTH * 0.20], right=(1, 2, 3))]
 
 
-def _case_handling(cases: tuple[CaseComparison, ...], this_to: date, last_to: date) -> list:
+def _case_handling(cases: tuple[CaseComparison, ...], spans: tuple[date, date, date, date]) -> list:
     s = styles()
     rows = []
     for c in cases:
@@ -116,19 +126,21 @@ def _case_handling(cases: tuple[CaseComparison, ...], this_to: date, last_to: da
         rows.append([c.service, count(t.created), count(last.created), count(t.closed),
                      count(last.closed), percent(t.within_target), percent(last.within_target),
                      points(change)])
-    this_year, last_year = f"{this_to:%Y}", f"{last_to:%Y}"
-    header = ["Service", f"Created {this_year}", f"Created {last_year}", f"Closed {this_year}",
-              f"Closed {last_year}", f"Within target {this_year}", f"Within target {last_year}",
+    this_year, last_year = f"{spans[1]:%Y}", f"{spans[3]:%Y}"
+    header = ["Service", f"Created {this_year}", f"Created {last_year}", f"Finished {this_year}",
+              f"Finished {last_year}", f"Within target {this_year}", f"Within target {last_year}",
               "Difference"]
     widths = [WIDTH * w for w in (0.22, 0.10, 0.10, 0.10, 0.10, 0.12, 0.12, 0.14)]
     return [Paragraph("Case handling by service", s["h2"]),
-            Paragraph("% of cases closed within their service target <i>(higher performance is "
-                      "better)</i>. Created: cases received in the period; closed: cases closed "
-                      "in it; within target: closed no later than their due time.", s["note"]),
+            Paragraph("% of cases finished within their service target <i>(higher performance is "
+                      "better)</i>. Created: cases received in the period; finished: first resolved "
+                      "or closed in it (duplicates and withdrawn cases left out); within target: "
+                      "finished no later than the due time.", s["note"]),
             table(header, rows, widths, right=range(1, 8), bold_last=True)]
 
 
-def _complaints(this: ComplaintReport, last: ComplaintReport, this_to: date, last_to: date) -> list:
+def _complaints(this: ComplaintReport, last: ComplaintReport,
+                spans: tuple[date, date, date, date]) -> list:
     s = styles()
     t, p = this.total, last.total
 
@@ -149,5 +161,5 @@ def _complaints(this: ComplaintReport, last: ComplaintReport, this_to: date, las
             p.average_working_days, "lower", False),
     ]
     return [Paragraph("Complaints", s["h2"]),
-            table(ytd_header(this_to, last_to), rows,
+            table(ytd_header(*spans), rows,
                   [WIDTH * 0.38, WIDTH * 0.21, WIDTH * 0.21, WIDTH * 0.20], right=(1, 2, 3))]

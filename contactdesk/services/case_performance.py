@@ -1,8 +1,10 @@
-"""Case handling per service over a span: created, closed, and closed within target.
+"""Case handling per service over a span: created, finished, and finished within target.
 
-A case counts as created in the span its received time falls in, and as
-closed in the span its closed time falls in; it was closed within target when
-it closed no later than its due time. Days are Europe/London days.
+A case counts as created in the span its received time falls in. "Finished"
+is as on the Service deadlines tab: the first time a case was resolved or
+closed (a later close of a resolved case does not move it), for cases resolved
+or closed now, duplicates and withdrawn cases left out; it was finished within
+target when that was no later than its due time. Days are Europe/London days.
 """
 
 from __future__ import annotations
@@ -16,13 +18,14 @@ from ..domain.call_metrics import year_earlier
 from ..persistence.models import Case, Service
 from ..persistence.uow import UnitOfWork
 from .daily_summary import day_bounds
+from .service_deadlines import DONE, first_finished
 
 
 @dataclass(frozen=True)
 class ServiceCases:
     service: str
     created: int
-    closed: int
+    closed: int  # finished: first resolved or closed in the span
     closed_within_target: int
 
     @property
@@ -42,15 +45,17 @@ def case_handling(engine: Engine, date_from: date, date_to: date) -> tuple[Servi
     start, _ = day_bounds(date_from)
     _, end = day_bounds(date_to)
     received = and_(Case.received_at >= start, Case.received_at < end)
-    closed = and_(Case.closed_at >= start, Case.closed_at < end)
+    done = first_finished()
+    finished = and_(Case.status.in_(DONE), done.c.finished_at >= start, done.c.finished_at < end)
     with UnitOfWork(engine) as uow:
         rows = uow.session.execute(
             select(Service.name,
                    func.coalesce(func.sum(case((received, 1), else_=0)), 0),
-                   func.coalesce(func.sum(case((closed, 1), else_=0)), 0),
-                   func.coalesce(func.sum(case((and_(closed, Case.closed_at <= Case.due_at), 1),
-                                               else_=0)), 0))
+                   func.coalesce(func.sum(case((finished, 1), else_=0)), 0),
+                   func.coalesce(func.sum(case((and_(finished, done.c.finished_at <= Case.due_at),
+                                               1), else_=0)), 0))
             .select_from(Service).outerjoin(Case, Case.service_id == Service.id)
+            .outerjoin(done, done.c.case_id == Case.id)
             .where(Service.active.is_(True) | Case.id.is_not(None))
             .group_by(Service.name)).all()
     services = sorted((ServiceCases(name, int(a), int(b), int(c)) for name, a, b, c in rows),

@@ -97,10 +97,17 @@ def _enquiries(s: Session, start: datetime, end: datetime):
 
 
 def _overdue_at(s: Session, moment: datetime) -> int:
-    """Cases received before ``moment``, due before it and not closed by then."""
-    return s.scalar(select(func.count()).select_from(Case).where(
+    """Cases received before ``moment``, due before it, and neither finished (first resolved
+    or closed, as on the Service deadlines tab) nor set aside (duplicate, withdrawn) by then."""
+    from .service_deadlines import first_finished
+
+    done = first_finished()
+    return s.scalar(select(func.count()).select_from(Case)
+                    .outerjoin(done, done.c.case_id == Case.id).where(
         Case.received_at < moment, Case.due_at < moment,
-        or_(Case.closed_at.is_(None), Case.closed_at >= moment)))
+        or_(done.c.finished_at.is_(None), done.c.finished_at >= moment),
+        or_(Case.closed_at.is_(None), Case.closed_at >= moment,
+            Case.status.not_in(("duplicate", "withdrawn")))))
 
 
 def _agents(s: Session, start: datetime, end: datetime) -> tuple[AgentDay, ...]:

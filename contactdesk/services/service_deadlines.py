@@ -71,6 +71,14 @@ def target_text(amount: int, unit: str) -> str:
     return f"{amount} {noun}{'' if amount == 1 else 's'}"
 
 
+def first_finished():
+    """A subquery of (case_id, finished_at): when each case was first resolved or closed."""
+    return (select(CaseStatusChange.case_id,
+                   func.min(CaseStatusChange.changed_at).label("finished_at"))
+            .where(CaseStatusChange.to_status.in_(DONE))
+            .group_by(CaseStatusChange.case_id).subquery())
+
+
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(), LONDON).astimezone(UTC)
 
@@ -94,10 +102,7 @@ def service_deadlines(engine: Engine, since: date, until: date, *,
             .outerjoin(CaseHold, held)
             .where(Case.status.in_(OPEN))
             .group_by(Case.service_id, Case.category_id)).all()
-        first_done = (select(CaseStatusChange.case_id,
-                             func.min(CaseStatusChange.changed_at).label("finished_at"))
-                      .where(CaseStatusChange.to_status.in_(DONE))
-                      .group_by(CaseStatusChange.case_id).subquery())
+        first_done = first_finished()
         done_rows = s.execute(
             select(Case.service_id, Case.category_id, func.count(Case.id),
                    _count_if(and_(Case.due_at.is_not(None),

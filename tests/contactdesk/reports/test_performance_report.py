@@ -79,3 +79,35 @@ def test_complaints_this_year_against_last(engine, tmp_path):
     days = next(r for r in rows if r.startswith("Average working days to answer"))
     # 6-13 May 2025: 5 working days; 7-28 May 2024: 14 (27 May a bank holiday); 3-5 June: 2.
     assert days.endswith("5.0 days 8.0 days -3.0 days better")
+
+
+def test_a_case_resolved_in_time_and_closed_later_counts_within_target(engine, tmp_path):
+    from datetime import UTC, timedelta
+
+    from sqlalchemy import update
+
+    from contactdesk.persistence.models import Case
+    from contactdesk.persistence.uow import UnitOfWork
+    from contactdesk.services.calls import CallInput, log_call
+    from contactdesk.services.cases import change_status
+
+    made = [log_call(engine, CallInput(caller_phone="01709 823456", address="14 Wellgate",
+                                       category="Fly tipping", description=text), None).reference
+            for text in ("Mattress", "Sofa", "Fridge")]
+    change_status(engine, made[0], "resolved", None)
+    change_status(engine, made[1], "duplicate", None, duplicate_of=made[0])
+    with UnitOfWork(engine, write=True) as uow:  # due a minute after the resolution
+        uow.session.execute(update(Case).where(Case.reference.in_(made[:2]))
+                            .values(due_at=datetime.now(UTC) + timedelta(minutes=1)))
+        uow.commit()
+    with UnitOfWork(engine, write=True) as uow:  # ... and closed an hour after it was due
+        uow.session.execute(update(Case).where(Case.reference == made[0])
+                            .values(status="closed", closed_at=datetime.now(UTC) + timedelta(hours=1)))
+        uow.commit()
+    today = datetime.now(LONDON).date()
+    rows = pdf_rows(write_performance_report(engine, today - timedelta(days=30), today,
+                                             tmp_path / "p.pdf"))
+    # Created 3; finished 1 (the duplicate is not the service's work), within target 100%.
+    assert any(r.startswith("Streetpride 3 0 1 0 100.00%") for r in rows), rows
+    header = next(r for r in rows if r.startswith("Indicator "))
+    assert "YTD" not in header and f"{today - timedelta(days=30):%d %b %Y} to" in header
