@@ -121,11 +121,16 @@ def deadlines(stage: Stage, opened_on: date, calendar: WorkingDays,
 
 
 def check_extension(stage: Stage, days: int, reason: str | None, *, already_extended: bool,
-                    answered: bool) -> None:
-    """Raise unless this stage may be extended by ``days`` for ``reason``."""
+                    answered: bool, respond_by: date | None = None,
+                    today: date | None = None) -> None:
+    """Raise unless this stage may be extended by ``days`` for ``reason`` (on ``today``,
+    no later than its deadline ``respond_by``)."""
     rule = stage.rule
     if answered:
         raise TransitionError(f"{stage.label} has been answered: it can no longer be extended")
+    if respond_by is not None and today is not None and today > respond_by:
+        raise TransitionError(f"{stage.label} was due by {respond_by:%d/%m/%Y}: an extension must "
+                              "be agreed before the deadline, and this answer is already late")
     if rule.max_extension_days == 0:
         raise TransitionError(f"{stage.label} cannot be extended under the complaint code")
     if already_extended:

@@ -48,6 +48,7 @@ from ..persistence.base import utcnow
 from ..persistence.models import (
     CHANNELS,
     COMPLAINT_PREFIX,
+    AuditEntry,
     Call,
     Caller,
     Case,
@@ -281,12 +282,14 @@ def acknowledge(engine: Engine, reference: str, acknowledged_on: date | None,
 
 
 def extend(engine: Engine, reference: str, days: int, reason: str, user_id: int | None, *,
-           expected_version: int | None = None) -> ComplaintDetail:
-    """Give the current stage more working days to answer, once, for a recorded reason."""
+           expected_version: int | None = None, today: date | None = None) -> ComplaintDetail:
+    """Give the current stage more working days to answer, once, for a recorded reason,
+    before its deadline has passed (a late extension would turn a late answer into one in time)."""
+    today = today or london_today()
     with _handling(engine, reference, user_id, expected_version, "extend deadlines") as (s, c, st):
         stage = Stage(st.stage)
         check_extension(stage, days, reason, already_extended=st.extension_days > 0,
-                        answered=st.outcome is not None)
+                        answered=st.outcome is not None, respond_by=st.respond_by, today=today)
         st.extension_days = days
         st.extension_reason = reason.strip()
         st.respond_by = deadlines(stage, st.opened_on, complaint_calendar(s), days).respond_by
@@ -474,9 +477,20 @@ def _officer(session: Session, officer_id: int) -> User:
 
 def _earlier(session: Session, complaint: Complaint,
              current: ComplaintStage | None) -> list[tuple[Stage, int | None]]:
-    """The stages before ``current`` (all of them when None) with their officers."""
+    """The stages before ``current`` (all of them when None), once for each officer who
+    handled them: every officer ever assigned (from the audit log) and whoever recorded
+    the outcome, not only the officer named last."""
     rows = session.scalars(select(ComplaintStage)
                            .where(ComplaintStage.complaint_id == complaint.id)
                            .order_by(ComplaintStage.id)).all()
     earlier = [r for r in rows if current is None or r.id < current.id]
-    return [(Stage(r.stage), r.officer_id) for r in earlier]
+    handled: list[tuple[Stage, int | None]] = []
+    for r in earlier:
+        officers = {r.officer_id, r.recorded_by_id}
+        for old_value, new_value in session.execute(
+                select(AuditEntry.old_value, AuditEntry.new_value)
+                .where(AuditEntry.entity == ComplaintStage.__tablename__,
+                       AuditEntry.entity_id == str(r.id), AuditEntry.field == "officer_id")):
+            officers |= {int(v) for v in (old_value, new_value) if v and v.isdigit()}
+        handled += [(Stage(r.stage), officer) for officer in sorted(officers - {None})]
+    return handled

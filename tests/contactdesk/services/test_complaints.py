@@ -110,13 +110,13 @@ def test_stage_one_with_extension_then_stage_two_by_another_officer(engine, peop
                        today=TODAY)
     assert d.current.acknowledged_on == date(2026, 12, 21) and "acknowledge" not in d.actions
     with pytest.raises(ValidationError) as raised:
-        cp.extend(engine, ref, 10, "", janet, expected_version=d.version)
+        cp.extend(engine, ref, 10, "", janet, expected_version=d.version, today=TODAY)
     assert fields(raised) == ["extension_reason"]
     d = cp.extend(engine, ref, 10, "Waiting for the empty-property inspection", janet,
-                  expected_version=d.version)
+                  expected_version=d.version, today=TODAY)
     assert d.current.respond_by == date(2027, 1, 20) and "extend" not in d.actions
     with pytest.raises(TransitionError, match="already been extended once"):
-        cp.extend(engine, ref, 2, "again", janet, expected_version=d.version)
+        cp.extend(engine, ref, 2, "again", janet, expected_version=d.version, today=TODAY)
 
     answered = date(2027, 1, 15)
     with pytest.raises(ValidationError) as raised:
@@ -293,3 +293,34 @@ def test_demo_complaints_cover_every_stage_and_outcome_and_keep_the_rules(engine
     register = search_register(engine, today=today)
     assert len(register.rows) == complaints
     assert complaint_report(engine, today.replace(day=1), today).total.closed > 0
+
+
+def test_an_extension_must_come_before_the_deadline(engine, people):
+    ref = complaint(engine, people)
+    janet = people["janet"]
+    d = cp.get_complaint(engine, ref, today=TODAY)
+    due = d.current.respond_by
+    with pytest.raises(TransitionError, match="must be agreed before the deadline"):
+        cp.extend(engine, ref, 10, "Inspection delayed", janet, expected_version=d.version,
+                  today=date.fromordinal(due.toordinal() + 1))
+    d = cp.extend(engine, ref, 10, "Inspection delayed", janet, expected_version=d.version,
+                  today=due)  # on the day it is due is still in time
+    assert d.current.respond_by > due
+
+
+def test_stage_two_needs_someone_who_never_handled_stage_one(engine, people):
+    janet, andrew, helen = people["janet"], people["andrew"], people["helen"]
+    for first, recorder in ((andrew, janet), (janet, andrew)):
+        ref = complaint(engine, people)
+        d = cp.get_complaint(engine, ref, today=TODAY)
+        d = cp.assign_officer(engine, ref, first, janet, expected_version=d.version)
+        if first == andrew:  # andrew handled it first, then janet took it over
+            d = cp.assign_officer(engine, ref, janet, janet, expected_version=d.version)
+        d = cp.record_outcome(engine, ref, "Not upheld", TODAY, recorder,
+                              expected_version=d.version, today=TODAY)
+        with pytest.raises(ValidationError, match="Andrew Bramall handled Stage 1"):
+            cp.escalate(engine, ref, andrew, "Still unhappy", janet, expected_version=d.version,
+                        today=TODAY)
+        d = cp.escalate(engine, ref, helen, "Still unhappy", janet, expected_version=d.version,
+                        today=TODAY)
+        assert d.current.officer == "Helen Firth"
