@@ -1,12 +1,13 @@
 """Agent occupancy from a queue log's member events and the calls they answered.
 
-Signed-in time runs from ADDMEMBER or AGENTLOGIN to REMOVEMEMBER or
-AGENTLOGOFF; paused time from PAUSE to UNPAUSE (an ADDMEMBER with PAUSED
-starts paused). Available time is signed in minus paused, and occupancy is talk
-time over available time. An agent's state at the start of the span comes from
-their last event before it; a session still open at the end is cut at the end
+Signed-in time runs while an agent is a member of at least one queue (from
+ADDMEMBER or AGENTLOGIN to REMOVEMEMBER or AGENTLOGOFF); paused time while they
+are paused in every queue they are in (an ADDMEMBER with PAUSED starts paused).
+Available time is signed in minus paused, and occupancy is talk time over
+available time. The events are replayed from the first, so the state at the
+start of the span is right; a session still open at the end is cut at the end
 of the span (or now, for today). Events are few (a handful per agent per day),
-so the walk through them is plain Python; talk time is summed in SQL.
+so the replay is plain Python; talk time is summed in SQL.
 """
 
 from __future__ import annotations
@@ -23,11 +24,8 @@ from ..persistence.uow import UnitOfWork
 from ..telephony.records import ANSWERED
 
 OUT, AVAILABLE, PAUSED = "out", "available", "paused"
-_STATE_AFTER = {
-    "ADDMEMBER": AVAILABLE, "AGENTLOGIN": AVAILABLE, "AGENTCALLBACKLOGIN": AVAILABLE,
-    "REMOVEMEMBER": OUT, "AGENTLOGOFF": OUT, "AGENTCALLBACKLOGOFF": OUT,
-    "PAUSE": PAUSED, "PAUSEALL": PAUSED, "UNPAUSE": AVAILABLE, "UNPAUSEALL": AVAILABLE,
-}
+MEMBER_EVENTS = ("ADDMEMBER", "AGENTLOGIN", "AGENTCALLBACKLOGIN", "REMOVEMEMBER", "AGENTLOGOFF",
+                 "AGENTCALLBACKLOGOFF", "PAUSE", "PAUSEALL", "UNPAUSE", "UNPAUSEALL")
 
 
 @dataclass(frozen=True)
@@ -69,45 +67,72 @@ def agent_activity(engine: Engine, date_from: date, date_to: date, *,
 
 
 def _signed_in_and_paused(session: Session, start: int, end: int) -> dict[str, tuple[int, int]]:
+    """Replay the member events to ``end``, counting only the time inside the span.
+
+    An agent is signed in while a member of at least one queue, and paused while
+    paused in every queue they are a member of (Asterisk logs a pause per queue).
+    """
     e = AgentEvent
-    known = list(_STATE_AFTER)
-    # Each agent's last event before the span gives their state when it opens.
-    before = (select(e.agent, func.max(e.occurred_epoch).label("at"))
-              .where(e.occurred_epoch < start, e.event.in_(known)).group_by(e.agent).subquery())
-    opening = session.execute(
-        select(e.agent, e.event, e.data).join(before, (before.c.agent == e.agent)
-                                               & (before.c.at == e.occurred_epoch))
-        .where(e.event.in_(known)).order_by(e.agent, e.id)).all()
-    state = {agent: _state_after(event, data) for agent, event, data in opening}
-    since = dict.fromkeys(state, start)
-    totals: dict[str, list[int]] = {agent: [0, 0] for agent in state}
     rows = session.execute(
-        select(e.agent, e.occurred_epoch, e.event, e.data)
-        .where(e.occurred_epoch >= start, e.occurred_epoch < end, e.event.in_(known))
+        select(e.agent, e.occurred_epoch, e.queue, e.event, e.data)
+        .where(e.occurred_epoch < end, e.event.in_(MEMBER_EVENTS))
         .order_by(e.occurred_epoch, e.id))
-    for agent, at, event, data in rows:
-        _close(totals, agent, state.get(agent, OUT), since.get(agent, at), at)
-        state[agent], since[agent] = _state_after(event, data), at
-    for agent, current in state.items():
-        _close(totals, agent, current, since[agent], end)
-    return {agent: (signed_in, paused) for agent, (signed_in, paused) in totals.items()
-            if signed_in > 0}
+    agents: dict[str, _Agent] = {}
+    for agent, at, queue, event, data in rows:
+        state = agents.setdefault(agent, _Agent())
+        state.count_until(at, start)
+        state.apply(event, queue, data)
+    totals = {}
+    for agent, state in agents.items():
+        state.count_until(end, start)
+        if state.signed_in > 0:
+            totals[agent] = (state.signed_in, state.paused)
+    return totals
 
 
-def _state_after(event: str, data: str | None) -> str:
-    if event == "ADDMEMBER" and data and "PAUSED" in data.upper():
-        return PAUSED
-    return _STATE_AFTER[event]
+class _Agent:
+    """One agent's queue memberships and pauses, and the time counted so far."""
 
+    def __init__(self) -> None:
+        self.queues: set[str] = set()
+        self.paused_in: set[str] = set()
+        self.since: int | None = None
+        self.signed_in = self.paused = 0
 
-def _close(totals: dict[str, list[int]], agent: str, state: str, since: int, until: int) -> None:
-    span = max(until - since, 0)
-    if state == OUT or span == 0:
-        return
-    entry = totals.setdefault(agent, [0, 0])
-    entry[0] += span
-    if state == PAUSED:
-        entry[1] += span
+    @property
+    def state(self) -> str:
+        if not self.queues:
+            return OUT
+        return PAUSED if self.queues <= self.paused_in else AVAILABLE
+
+    def count_until(self, moment: int, start: int) -> None:
+        """Add the time from the last event to ``moment`` that falls after ``start``."""
+        if self.since is not None and self.state != OUT:
+            span = max(moment - max(self.since, start), 0)
+            self.signed_in += span
+            if self.state == PAUSED:
+                self.paused += span
+        self.since = moment
+
+    def apply(self, event: str, queue: str, data: str | None) -> None:
+        queue = "" if queue in ("", "NONE") else queue  # "" stands for every queue
+        if event in ("ADDMEMBER", "AGENTLOGIN", "AGENTCALLBACKLOGIN"):
+            self.queues.add(queue)
+            if event == "ADDMEMBER" and data and "PAUSED" in data.upper():
+                self.paused_in.add(queue)
+        elif event in ("REMOVEMEMBER",):
+            self.queues.discard(queue)
+            self.paused_in.discard(queue)
+        elif event in ("AGENTLOGOFF", "AGENTCALLBACKLOGOFF"):
+            self.queues.clear()
+            self.paused_in.clear()
+        elif event in ("PAUSE", "PAUSEALL"):
+            self.paused_in |= self.queues if queue == "" or event == "PAUSEALL" else {queue}
+        elif event in ("UNPAUSE", "UNPAUSEALL"):
+            if queue == "" or event == "UNPAUSEALL":
+                self.paused_in.clear()
+            else:
+                self.paused_in.discard(queue)
 
 
 def _talk(session: Session, date_from: date, date_to: date) -> dict[str, tuple[int, int]]:

@@ -43,3 +43,20 @@ def test_state_carries_into_a_later_span(engine, tmp_path):
     midnight = 1715641200  # 00:00 BST on 14 May
     assert tuesday.signed_in_seconds == 1715673600 - midnight
     assert tuesday.paused_seconds == 1715670000 - midnight
+
+
+def test_an_agent_in_two_queues_stays_signed_in_while_a_member_of_either(engine, tmp_path):
+    log = tmp_path / "queue_log"
+    log.write_text("1715590000|CLI|q1|SIP/7|ADDMEMBER|\n"
+                   "1715590000|CLI|q2|SIP/7|ADDMEMBER|\n"
+                   "1715590060|CLI|q2|SIP/7|REMOVEMEMBER|\n"
+                   "1715590100|c|q1|NONE|ENTERQUEUE||1|1\n"
+                   "1715590105|c|q1|SIP/7|CONNECT|5|c.1|2\n"
+                   "1715591905|c|q1|SIP/7|COMPLETECALLER|5|1800|1\n"
+                   "1715592000|NONE|q1|SIP/7|PAUSE|Break\n"
+                   "1715592600|NONE|q1|SIP/7|UNPAUSE|\n"
+                   "1715593600|CLI|q1|SIP/7|REMOVEMEMBER|\n")
+    import_call_log(engine, log)
+    (agent,) = agent_activity(engine, DAY, DAY)
+    assert (agent.signed_in_seconds, agent.paused_seconds) == (3600, 600)
+    assert agent.occupancy == pytest.approx(1800 / 3000)
