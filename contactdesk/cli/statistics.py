@@ -9,7 +9,15 @@ from datetime import date, datetime, timedelta
 
 from ..domain.call_metrics import Basis, Definition
 from ..domain.working_time import LONDON
-from ..services.call_stats import AUTO, GROUPINGS, CallStats, StatsQuery, call_stats, year_to_date
+from ..services.call_stats import (
+    AUTO,
+    GROUPINGS,
+    CallStats,
+    StatsQuery,
+    call_stats,
+    check_queue,
+    year_to_date,
+)
 from ..telephony.importer import FORMATS, import_call_log
 from .commands import UsageError, _engine, _input_file
 
@@ -117,6 +125,9 @@ def stats_command(args) -> int:
     query = StatsQuery(args.date_from, args.date_to or args.date_from, definition, args.source,
                        args.queue, args.by)
     stats = call_stats(engine, query)
+    c = stats.figures.counts
+    if args.queue and not (c.offered or c.unresolved):
+        check_queue(engine, args.source, args.queue)
     if args.json:
         if args.by:
             payload = [{args.by: _key(key), **figures.as_dict()} for key, figures in stats.groups]

@@ -29,7 +29,7 @@ from ..domain.call_metrics import (
     ytd_spans,
 )
 from ..domain.errors import ValidationError
-from ..persistence.models import APP_SOURCE, CallAttempt, CallWaitDay
+from ..persistence.models import APP_SOURCE, CallAttempt, CallWaitDay, TelephonyFeed
 from ..persistence.uow import UnitOfWork
 from ..telephony.records import ABANDONED, ANSWERED, OTHER_EXITS, TIMEOUT
 
@@ -105,8 +105,6 @@ def compare_with_year_earlier(engine: Engine, date_from: date, date_to: date,
 
 def stats_in(session: Session, query: StatsQuery) -> CallStats:
     source = _choose_source(session, query.source, query.date_from, query.date_to)
-    if query.queue:
-        _check_queue(session, source, query.queue)
     facts = _facts(source, query)
     sums = _sums(facts, query.definition)
     where = [facts.c.local_day.between(query.date_from, query.date_to)]
@@ -129,7 +127,8 @@ _GROUP_COLUMNS = {"hour": "local_hour", "day": "local_day", "queue": "queue", "a
 
 def _choose_source(session: Session, source: str, date_from: date, date_to: date) -> str:
     if source not in (AUTO, TELEPHONY, APP_SOURCE):
-        known = session.scalars(select(CallWaitDay.source).distinct().order_by(CallWaitDay.source)).all()
+        known = sorted({*session.scalars(select(CallWaitDay.source).distinct()),
+                        *session.scalars(select(TelephonyFeed.source).distinct())})
         if source not in known:
             raise ValidationError.single("source", f"no telephony feed is called '{source}' "
                                          f"(use auto, telephony, app{''.join(', ' + k for k in known)})")
@@ -141,18 +140,27 @@ def _choose_source(session: Session, source: str, date_from: date, date_to: date
     return TELEPHONY if telephony else APP_SOURCE
 
 
+def check_queue(engine: Engine, source: str, queue: str) -> None:
+    """Raise when no call of ``source`` was ever in ``queue``: for a person who typed the
+    name, that is a typing mistake rather than a quiet day."""
+    with UnitOfWork(engine) as uow:
+        _check_queue(uow.session, source, queue)
+
+
 def _check_queue(session: Session, source: str, queue: str) -> None:
-    """A queue no call of the source was ever in is a typing mistake, not a quiet day."""
-    if source == APP_SOURCE:
-        table, where = CallAttempt, [CallAttempt.source == APP_SOURCE]
-    else:
-        table, where = CallWaitDay, [_source_filter(CallWaitDay.source, source)]
-    if session.scalar(select(exists().where(table.queue == queue, *where))):
-        return
-    known = session.scalars(select(table.queue).where(*where).distinct().order_by(table.queue)
-                            .limit(20)).all()
+    places = []  # (table, conditions) that may hold the queue
+    if source in (AUTO, APP_SOURCE):
+        places.append((CallAttempt, [CallAttempt.source == APP_SOURCE]))
+    if source != APP_SOURCE:
+        places.append((CallWaitDay, [] if source in (AUTO, TELEPHONY)
+                       else [CallWaitDay.source == source]))
+    known: set[str] = set()
+    for table, where in places:
+        if session.scalar(select(exists().where(table.queue == queue, *where))):
+            return
+        known.update(session.scalars(select(table.queue).where(*where).distinct().limit(20)))
     raise ValidationError.single("queue", f"no calls were ever in a queue called '{queue}' "
-                                 f"(queues: {', '.join(known) or 'none yet'})")
+                                 f"(queues: {', '.join(sorted(known)) or 'none yet'})")
 
 
 def _source_filter(column, source: str):

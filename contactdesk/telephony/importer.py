@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import Engine, select
@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..domain.errors import ContactDeskError, ValidationError
 from ..persistence.base import utcnow
-from ..persistence.models import APP_SOURCE, TelephonyFeed
+from ..persistence.models import APP_SOURCE, CallAttempt, CallWaitDay, TelephonyFeed
 from ..persistence.uow import UnitOfWork
 from .call_csv import read_call_csv
 from .queue_log import read_queue_log
@@ -53,6 +53,7 @@ class CallImportSummary:
     bad_lines: int
     problems: tuple[tuple[int, str], ...]  # (line, reason), the first 20 by line
     unfinished_line: bool = False  # the last line had no line end yet and was left for later
+    also_in: str | None = None  # another feed that already holds these calls
 
     def lines(self) -> list[str]:
         """The summary as a person reads it (the CLI and the import dialog)."""
@@ -67,6 +68,10 @@ class CallImportSummary:
         text += [f"line {line}: {reason}" for line, reason in self.problems]
         if self.bad_lines > len(self.problems):
             text.append(f"... and {self.bad_lines - len(self.problems)} more")
+        if self.also_in:
+            text.append(f"warning: these calls are already stored as feed '{self.also_in}'; "
+                        "the figures add feeds together, so they now count twice (import them "
+                        f"with --source {self.also_in})")
         if self.unfinished_line:
             text.append(f"the last line has no line end yet (the log may still be being written): "
                         f"the next import reads it from line {self.first_line + self.lines_read}; "
@@ -116,12 +121,34 @@ def import_call_log(engine: Engine, path: Path | str, fmt: str = "asterisk-queue
             if fmt == "asterisk-queue-log" and _feed_in(uow.session, source, path.name) != feed:
                 raise conflict
             counts = store_read(uow.session, source, read)
+            overlap = _also_in_other_feed(uow.session, source, read)
             if fmt == "asterisk-queue-log":
                 _save_position(uow.session, source, path, read, first_line)
             uow.commit()
     except IntegrityError:  # the same attempts written by an import running alongside
         raise conflict from None
-    return _summary(source, path, first_line, read, counts)
+    return replace(_summary(source, path, first_line, read, counts), also_in=overlap)
+
+
+OVERLAP_SAMPLE = 200
+
+
+def _also_in_other_feed(session, source: str, read: ReadResult) -> str | None:
+    """The other feed that holds most of a sample of these attempts, if one does."""
+    sample = read.attempts[:: max(len(read.attempts) // OVERLAP_SAMPLE, 1)][:OVERLAP_SAMPLE]
+    if not sample:
+        return None
+    others = session.scalars(select(CallWaitDay.source).distinct()
+                             .where(CallWaitDay.source != source)).all()
+    a = CallAttempt
+    for other in others:
+        found = sum(1 for attempt in sample if session.scalar(
+            select(a.id).where(a.source == other, a.callid == attempt.callid,
+                               a.queue == attempt.queue,
+                               a.entered_epoch == attempt.entered_epoch).limit(1)) is not None)
+        if found * 2 > len(sample):
+            return other
+    return None
 
 
 def _feed(engine: Engine, source: str, name: str) -> tuple[int, int, str] | None:

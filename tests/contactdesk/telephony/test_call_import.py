@@ -118,8 +118,9 @@ def test_talk_time_reported_after_an_earlier_import_answered_the_call(sqlite_eng
 
 
 def test_two_sources_are_kept_apart_and_the_app_name_is_refused(sqlite_engine):
-    import_call_log(sqlite_engine, SAMPLE, source="pbx-a")
-    import_call_log(sqlite_engine, SAMPLE, source="pbx-b")
+    assert import_call_log(sqlite_engine, SAMPLE, source="pbx-a").also_in is None
+    twice = import_call_log(sqlite_engine, SAMPLE, source="pbx-b")
+    assert twice.also_in == "pbx-a" and "count twice" in "\n".join(twice.lines())
     assert count(sqlite_engine) == 22
     one = call_stats(sqlite_engine, StatsQuery(DAY, DAY, source="pbx-a")).figures
     assert one.counts.offered == 11
