@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from contactdesk.domain.working_time import LONDON
+from contactdesk.reports.formats import percent  # noqa: F401  (the dashboard's, as in the reports)
 
 DASH = "–"
 NUMBER_ALIGN = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -26,11 +27,6 @@ def london_today() -> date:
 def long_date(day: date) -> str:
     """Monday 3 June 2024."""
     return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-def percent(value: float | None) -> str:
-    """A fraction as the performance report prints it: 0.9478 -> 94.78%."""
-    return DASH if value is None else f"{value * 100:.2f}%"
 
 
 def seconds(value: float | None, decimals: int = 1) -> str:
