@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QPalette, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -44,6 +43,7 @@ from .case_panels import (
     ReassignPanel,
     StatusPanel,
     error_label,
+    facts_form,
     set_role,
     show_error,
 )
@@ -118,16 +118,7 @@ class CaseDetailView(QWidget):
         self.status_badge.setFont(heading)
         self.error = error_label(body, "detailError")
 
-        self.values: dict[str, QLabel] = {}
-        self._facts = QFormLayout()
-        for key, label in _FACTS:
-            value = QLabel(body)
-            value.setObjectName(f"{key}Value")
-            value.setWordWrap(True)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            value.setAccessibleName(label)
-            self.values[key] = value
-            self._facts.addRow(f"{label}:", value)
+        self._facts, self.values = facts_form(body, _FACTS, "{key}Value")
 
         self.status_panel = StatusPanel(body)
         self.reassign_panel = ReassignPanel(body)

@@ -85,6 +85,21 @@ def show_error(label: QLabel, message: str) -> None:
     label.setVisible(bool(message))
 
 
+def facts_form(parent: QWidget, facts, object_name: str) -> tuple[QFormLayout, dict[str, QLabel]]:
+    """A form of read-only, selectable values, one per (key, label) in ``facts``;
+    ``object_name`` is a pattern such as "{key}Value"."""
+    form, values = QFormLayout(), {}
+    for key, label in facts:
+        value = QLabel(parent)
+        value.setObjectName(object_name.format(key=key))
+        value.setWordWrap(True)
+        value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        value.setAccessibleName(label)
+        values[key] = value
+        form.addRow(f"{label}:", value)
+    return form, values
+
+
 def buddy(text: str, widget: QWidget, parent: QWidget) -> QLabel:
     label = QLabel(text, parent)
     label.setBuddy(widget)

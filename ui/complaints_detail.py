@@ -15,7 +15,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -32,7 +31,7 @@ from contactdesk.domain.errors import ConflictError, ContactDeskError, Validatio
 from contactdesk.services.complaints import ComplaintDetail
 
 from .case_format import phone_display
-from .case_panels import error_label, show_error
+from .case_panels import error_label, facts_form, show_error
 from .complaints_form import pydate
 from .complaints_model import CHANNEL_LABELS, StagesModel, day_text, urgency_colours
 from .complaints_panels import (
@@ -104,16 +103,7 @@ class ComplaintDetailView(QWidget):
         self.countdown.setObjectName("complaintCountdown")
         self.countdown.setAccessibleName("Next deadline")
         self.error = error_label(body, "complaintError")
-        self.values: dict[str, QLabel] = {}
-        self._facts = QFormLayout()
-        for key, label in _FACTS:
-            value = QLabel(body)
-            value.setObjectName(f"complaint_{key}")
-            value.setWordWrap(True)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            value.setAccessibleName(label)
-            self.values[key] = value
-            self._facts.addRow(f"{label}:", value)
+        self._facts, self.values = facts_form(body, _FACTS, "complaint_{key}")
 
         self.stages_model = StagesModel(self)
         self.stages = QTableView(body)
