@@ -244,7 +244,7 @@ class ComplaintDetailView(QWidget):
             self.values[key].setText(text)
             self._facts.setRowVisible(self.values[key], bool(text) or key in (
                 "complainant", "service", "received", "description"))
-        self.stages_model.set_stages(d.stages)
+        self.stages_model.set_rows(d.stages)
         rows = self.stages.verticalHeader().length() or self.stages.fontMetrics().lineSpacing() * 2
         self.stages.setFixedHeight(self.stages.horizontalHeader().height() + rows
                                    + self.stages.horizontalScrollBar().sizeHint().height()

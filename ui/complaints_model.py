@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 
 from contactdesk.domain.complaints import Urgency
@@ -44,14 +44,6 @@ class ComplaintRegisterModel(FlatTableModel):
     REFERENCE, COUNTDOWN, STAGE, SERVICE, COMPLAINANT, OFFICER, DEADLINE, RECEIVED, OUTCOME = \
         range(9)
 
-    def __init__(self, parent: QObject | None = None):
-        super().__init__(parent)
-        self._rows: list[RegisterRow] = []
-
-    def set_rows(self, rows) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
 
     def reference_at(self, row: int) -> str | None:
         return self._rows[row].reference if 0 <= row < len(self._rows) else None
@@ -112,14 +104,6 @@ class StagesModel(FlatTableModel):
     COLUMNS = ("Stage", "Officer", "Opened", "Acknowledged", "Deadline", "Extension", "Answered",
                "Outcome", "Time taken")
 
-    def __init__(self, parent: QObject | None = None):
-        super().__init__(parent)
-        self._rows: list[StageInfo] = []
-
-    def set_stages(self, stages) -> None:
-        self.beginResetModel()
-        self._rows = list(stages)
-        self.endResetModel()
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         stage = self.row_at(index)

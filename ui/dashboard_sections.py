@@ -38,10 +38,6 @@ class YearToDateModel(FlatTableModel):
     COLUMNS = ("Indicator", "YTD this year", "YTD last year", "Difference")
     NOTES = {"higher": "(higher performance is better)", "lower": "(lower performance is better)"}
 
-    def set_comparisons(self, comparisons) -> None:
-        self.beginResetModel()
-        self._rows = list(comparisons)
-        self.endResetModel()
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         row = self.row_at(index)
@@ -286,7 +282,7 @@ class DashboardSections(QTabWidget):
             f"Financial year to date, {span_text(this.date_from, this.date_to)}, against the same "
             f"span a year earlier, {span_text(last.date_from, last.date_to)}. Differences in "
             "percentage points (pp), from unrounded figures.")
-        self.ytd_model.set_comparisons(ytd.comparisons)
+        self.ytd_model.set_rows(ytd.comparisons)
 
     def show_groups(self, queues, agents, threshold_seconds: float, activity=()) -> None:
         self.queue_model.set_groups(queues.groups, threshold_seconds)

@@ -41,10 +41,6 @@ class DeadlinesModel(FlatTableModel):
                "Finished", "Within target", "% within target")
     NAME, TARGET, OPEN, ON_HOLD, DUE_TODAY, OVERDUE, FINISHED, WITHIN, SHARE = range(9)
 
-    def set_rows(self, rows) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
 
     def figures_at(self, row: int) -> DeadlineFigures | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None

@@ -40,10 +40,6 @@ class StaffingTableModel(FlatTableModel):
     COLUMNS = ("Half hour", "Expected\ncalls", "AHT", "Agents", "Scheduled", "Service\nlevel",
                "Occupancy")
 
-    def set_slots(self, slots) -> None:
-        self.beginResetModel()
-        self._rows = list(slots)
-        self.endResetModel()
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         slot = self.row_at(index)
@@ -240,7 +236,7 @@ class StaffingView(QWidget):
     # -- showing -------------------------------------------------------------------------
     def _show_plan(self, plan) -> None:
         self.plan = plan
-        self.model.set_slots(plan.slots)
+        self.model.set_rows(plan.slots)
         q = plan.query
         if plan.has_plan:
             self._show_message("")

@@ -17,6 +17,12 @@ class FlatTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list = []
 
+    def set_rows(self, rows) -> None:
+        """Show ``rows`` instead of what was shown (views keep their place and sort)."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
     def row_at(self, index: Index):
         """The row behind ``index``, or None for an index outside this table."""
         if not index.isValid() or index.parent().isValid() or not 0 <= index.row() < len(self._rows):
