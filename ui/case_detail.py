@@ -17,8 +17,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QListView,
-    QScrollArea,
-    QStackedLayout,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -44,6 +42,7 @@ from .case_panels import (
     StatusPanel,
     error_label,
     facts_form,
+    placeholder_or_body,
     set_role,
     show_error,
 )
@@ -79,19 +78,11 @@ class CaseDetailView(QWidget):
         self._service_names: dict[int, str] = {}
         self._category_names: dict[int, str] = {}
 
-        self._placeholder = QLabel("No case open: find one in the case list and press Enter.", self)
-        self._placeholder.setObjectName("caseDetailPlaceholder")
-        self._placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._placeholder.setWordWrap(True)
         body = QWidget(self)
         self._build(body)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(body)
-        self._stack = QStackedLayout(self)
-        self._stack.addWidget(self._placeholder)
-        self._stack.addWidget(scroll)
+        self._placeholder, self._stack = placeholder_or_body(
+            self, "No case open: find one in the case list and press Enter.",
+            "caseDetailPlaceholder", body)
 
         self._runner.run(lambda: (workspace.services(), workspace.categories()),
                          self._fill_catalogue, lambda exc: show_error(self.error, str(exc)))

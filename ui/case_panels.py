@@ -37,6 +37,8 @@ from PySide6.QtWidgets import (
     QListView,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
+    QStackedLayout,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -83,6 +85,24 @@ def error_label(parent: QWidget, name: str) -> QLabel:
 def show_error(label: QLabel, message: str) -> None:
     label.setText(message)
     label.setVisible(bool(message))
+
+
+def placeholder_or_body(owner: QWidget, text: str, name: str,
+                        body: QWidget) -> tuple[QLabel, QStackedLayout]:
+    """A detail view's two faces: a centred hint until something is open, then ``body``
+    scrolling (index 1 of the returned stack)."""
+    placeholder = QLabel(text, owner)
+    placeholder.setObjectName(name)
+    placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    placeholder.setWordWrap(True)
+    scroll = QScrollArea(owner)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    scroll.setWidget(body)
+    stack = QStackedLayout(owner)
+    stack.addWidget(placeholder)
+    stack.addWidget(scroll)
+    return placeholder, stack
 
 
 def facts_form(parent: QWidget, facts, object_name: str) -> tuple[QFormLayout, dict[str, QLabel]]:

@@ -19,8 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QScrollArea,
-    QStackedLayout,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
@@ -31,7 +29,7 @@ from contactdesk.domain.errors import ConflictError, ContactDeskError, Validatio
 from contactdesk.services.complaints import ComplaintDetail
 
 from .case_format import phone_display
-from .case_panels import error_label, facts_form, show_error
+from .case_panels import error_label, facts_form, placeholder_or_body, show_error
 from .complaints_form import pydate
 from .complaints_model import CHANNEL_LABELS, StagesModel, day_text, urgency_colours
 from .complaints_panels import (
@@ -70,20 +68,11 @@ class ComplaintDetailView(QWidget):
         self._generation = 0
         self._saving = False
 
-        self._placeholder = QLabel("No complaint open: choose one in the register and press "
-                                   "Enter, or log a new one (Ctrl+Shift+N).", self)
-        self._placeholder.setObjectName("complaintPlaceholder")
-        self._placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._placeholder.setWordWrap(True)
         body = QWidget(self)
         self._build(body)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(body)
-        self._stack = QStackedLayout(self)
-        self._stack.addWidget(self._placeholder)
-        self._stack.addWidget(scroll)
+        self._placeholder, self._stack = placeholder_or_body(
+            self, "No complaint open: choose one in the register and press Enter, or log a new "
+            "one (Ctrl+Shift+N).", "complaintPlaceholder", body)
         if self.handler:
             runner.run(workspace.users, self._fill_officers,
                        lambda exc: show_error(self.error, f"Could not load the staff: {exc}"))
