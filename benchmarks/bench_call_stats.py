@@ -31,7 +31,6 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -48,6 +47,7 @@ from generate_calls import (  # noqa: E402
     generate_log,
     log_path,
 )
+from timing import timed  # noqa: E402
 
 from contactdesk.domain.call_metrics import Definition, ytd_spans  # noqa: E402
 from contactdesk.persistence.engine import create_database_engine  # noqa: E402
@@ -77,22 +77,6 @@ class Figure:
     met: bool
     rate: float = 0.0  # lines per second (import)
     rows: int = 0  # lines read (import) or attempts offered this year + last (ytd)
-
-
-def timed(action: Callable[[], object], runs: int, warm_up: bool = True) -> tuple[list[float], float, object]:
-    """Times in ms of ``runs`` runs (after a warm-up one), the warm-up's time, the last result."""
-    first = 0.0
-    result = None
-    if warm_up:
-        start = time.perf_counter()
-        result = action()
-        first = (time.perf_counter() - start) * 1000
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = action()
-        times.append((time.perf_counter() - start) * 1000)
-    return times, first, result
 
 
 # -- the import ---------------------------------------------------------------

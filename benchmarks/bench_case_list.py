@@ -26,7 +26,6 @@ import platform
 import sqlite3
 import statistics
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -37,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from generate_cases import DEFAULT_CASES, default_path, generate  # noqa: E402
+from timing import timed  # noqa: E402
 
 from contactdesk.persistence.engine import create_database_engine  # noqa: E402
 from contactdesk.services.calls import CallInput, log_call  # noqa: E402
@@ -60,19 +60,6 @@ class Figure:
     times_floor: float = 0.0
     target_ms: float = 0.0
     met: bool = True
-
-
-def timed(action: Callable[[], object], runs: int) -> tuple[list[float], float, object]:
-    """Times in ms of ``runs`` runs after a warm-up one, the warm-up's time, the last result."""
-    start = time.perf_counter()
-    result = action()
-    first = (time.perf_counter() - start) * 1000
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = action()
-        times.append((time.perf_counter() - start) * 1000)
-    return times, first, result
 
 
 def read_floor(path: Path, runs: int) -> float:
