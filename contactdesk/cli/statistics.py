@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 
 from ..domain.call_metrics import Basis, Definition
 from ..domain.working_time import LONDON
+from ..reports.formats import percent, seconds
 from ..services.call_stats import (
     AUTO,
     GROUPINGS,
@@ -147,14 +148,6 @@ def _key(value):
     return value.isoformat() if isinstance(value, date) else value
 
 
-def _percent(value: float | None) -> str:
-    return "-" if value is None else f"{100 * value:.2f}%"
-
-
-def _secs(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1f} s"
-
-
 def _stats_lines(stats: CallStats, by: str | None) -> list[str]:
     f = stats.figures
     c, d = f.counts, f.definition
@@ -164,19 +157,19 @@ def _stats_lines(stats: CallStats, by: str | None) -> list[str]:
     if c.offered == 0 and c.unresolved == 0:
         return lines + ["No calls in this span."]
     lines += [
-        f"  Offered                 {c.offered:>8}",
-        f"  Answered                {c.answered:>8}   ({c.answered_within} within {t})",
-        f"  Abandoned               {c.abandoned:>8}   ({c.abandoned_within} within {t}, "
+        f"  Offered                 {c.offered:>11}",
+        f"  Answered                {c.answered:>11}   ({c.answered_within} within {t})",
+        f"  Abandoned               {c.abandoned:>11}   ({c.abandoned_within} within {t}, "
         f"{c.short_abandoned} short)",
-        f"  Timed out               {c.timed_out:>8}",
-        f"  Other exits             {c.other_exits:>8}   (left by key, no agents, withdrawn, failed)",
-        f"  Unresolved              {c.unresolved:>8}   (still waiting when the log ended)",
-        f"  Service level           {_percent(f.service_level):>8}",
-        f"  Abandon rate            {_percent(f.abandon_rate):>8}",
-        f"  Average speed of answer {_secs(f.asa_seconds):>8}",
-        f"  Average abandon time    {_secs(f.average_abandon_seconds):>8}",
-        f"  Longest wait            {_secs(c.longest_wait):>8}",
-        f"  Average talk time       {_secs(f.average_talk_seconds):>8}",
+        f"  Timed out               {c.timed_out:>11}",
+        f"  Other exits             {c.other_exits:>11}   (left by key, no agents, withdrawn, failed)",
+        f"  Unresolved              {c.unresolved:>11}   (still waiting when the log ended)",
+        f"  Service level           {percent(f.service_level):>11}",
+        f"  Abandon rate            {percent(f.abandon_rate):>11}",
+        f"  Average speed of answer {seconds(f.asa_seconds):>11}",
+        f"  Average abandon time    {seconds(f.average_abandon_seconds):>11}",
+        f"  Longest wait            {seconds(c.longest_wait):>11}",
+        f"  Average talk time       {seconds(f.average_talk_seconds):>11}",
     ]
     if c.answered_wait_count < c.answered:
         lines.append(f"  ({c.answered - c.answered_wait_count} answered calls have no recorded wait)")
@@ -186,8 +179,8 @@ def _stats_lines(stats: CallStats, by: str | None) -> list[str]:
         for key, g in stats.groups:
             lines.append(f"  {str(_key(key) if key is not None else '(none)'):<16} "
                          f"{g.counts.offered:>8} {g.counts.answered:>9} {g.counts.abandoned:>10} "
-                         f"{_percent(g.service_level):>8} {_percent(g.abandon_rate):>8} "
-                         f"{_secs(g.asa_seconds):>8}")
+                         f"{percent(g.service_level):>8} {percent(g.abandon_rate):>8} "
+                         f"{seconds(g.asa_seconds):>8}")
     return lines
 
 
@@ -209,7 +202,7 @@ def _ytd_lines(ytd) -> list[str]:
              f"  {'Indicator':<42} {'YTD this year':>14} {'YTD last year':>14} {'Difference':>12}"]
     for c in ytd.comparisons:
         if c.percentage:
-            cells = (_percent(c.this_year), _percent(c.last_year),
+            cells = (percent(c.this_year), percent(c.last_year),
                      "-" if c.difference is None else f"{c.difference:+.2f} pts")
         else:
             cells = tuple("-" if v is None else f"{v:,.1f}" if isinstance(v, float) else f"{v:,}"
