@@ -24,9 +24,7 @@ from ui.app import create_main_window
 from ui.dashboard import DashboardView
 from ui.tasks import TaskRunner
 
-SAMPLE = Path("/work/shared/samples/asterisk_queue_log.sample")
-if not SAMPLE.exists():  # a checkout without the shared folder
-    SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "asterisk_queue_log.sample"
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "asterisk_queue_log.sample"
 SAMPLE_DAY = date(2024, 5, 13)
 
 

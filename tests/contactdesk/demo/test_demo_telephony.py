@@ -27,7 +27,7 @@ from contactdesk.telephony.store import refresh_wait_days
 
 TODAY = date(2026, 4, 10)  # a Friday; Easter Monday was the 6th: demo days are the 7th to 9th
 YESTERDAY = TODAY - timedelta(days=1)
-SAMPLE = Path("/work/shared/samples/asterisk_queue_log.sample")
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "asterisk_queue_log.sample"
 AGENTS = ("sarah.whitfield", "gary.hobson", "claire.outram", "dean.staniforth", "lee.hirst",
           "joanne.fretwell", "michelle.beever", "craig.ledger", "natalie.turton", "paul.ogden")
 ATTEMPT = CallAttempt.__table__

@@ -1,6 +1,6 @@
 """The shared Asterisk sample gives exactly the expected figures, for every basis.
 
-Expected values are those in samples/asterisk_queue_log.expected.md.
+Expected values are those in tests/data/asterisk_queue_log.expected.md.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from contactdesk.domain.call_metrics import Basis, Definition
 from contactdesk.services.call_stats import StatsQuery, call_stats
 from contactdesk.telephony.importer import import_call_log
 
-SAMPLE = Path(__file__).resolve().parents[4] / "shared" / "samples" / "asterisk_queue_log.sample"
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "asterisk_queue_log.sample"
 DAY = date(2024, 5, 13)
 
 # basis -> (percentage at T = 20 s, at T = 21 s)
