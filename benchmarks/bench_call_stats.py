@@ -8,7 +8,7 @@
   file as text and split every line on ``|`` (nothing kept), then ``executemany`` the
   attempts the import made into a bare table (no constraints, no indexes) through
   sqlite3, WAL and synchronous=FULL like the app, committed.
-* year to date: ``year_to_date(engine, as_of, Definition())`` over the 2,500,000-attempt
+* year to date: ``year_to_date(ctx, as_of, Definition())`` over the 2,500,000-attempt
   database, for 31 March (the worst case: a full financial year each side) and 30
   September (mid-year); the median of ``--runs`` runs after a warm-up. Floor: one
   hand-written aggregate per span through sqlite3 over the same rows the app sums (the
@@ -49,8 +49,11 @@ from generate_calls import (  # noqa: E402
 )
 from timing import timed  # noqa: E402
 
+from contactdesk.auth.credentials import OperatingSystemAccount  # noqa: E402
+from contactdesk.auth.sign_in import os_actor  # noqa: E402
+from contactdesk.context import ServiceContext  # noqa: E402
 from contactdesk.domain.call_metrics import Definition, ytd_spans  # noqa: E402
-from contactdesk.persistence.engine import create_database_engine  # noqa: E402
+from contactdesk.persistence.database import Database  # noqa: E402
 from contactdesk.persistence.migrations import upgrade_database  # noqa: E402
 from contactdesk.services.call_stats import year_to_date  # noqa: E402
 from contactdesk.telephony.importer import import_call_log  # noqa: E402
@@ -79,18 +82,23 @@ class Figure:
     rows: int = 0  # lines read (import) or attempts offered this year + last (ytd)
 
 
+def context(path: Path) -> ServiceContext:
+    """The running account on the SQLite file ``path``, as the command line acts."""
+    return ServiceContext(Database.open(f"sqlite:///{path}"), os_actor(OperatingSystemAccount()))
+
+
 # -- the import ---------------------------------------------------------------
 
 def import_once(template: Path, log: Path, work: Path, n: int) -> tuple[float, object, Path]:
     target = work / f"import-{n}.sqlite3"
     shutil.copy(template, target)
-    engine = create_database_engine(f"sqlite:///{target}")
+    ctx = context(target)
     try:
         start = time.perf_counter()
-        summary = import_call_log(engine, log)
+        summary = import_call_log(ctx, log)
         elapsed = (time.perf_counter() - start) * 1000
     finally:
-        engine.dispose()
+        ctx.database.dispose()
     return elapsed, summary, target
 
 
@@ -174,12 +182,12 @@ def raw_ytd(con: sqlite3.Connection, sql: str, as_of: date) -> list[tuple]:
 
 
 def measure_ytd(db: Path, runs: int) -> tuple[list[Figure], dict]:
-    engine = create_database_engine(f"sqlite:///{db}")
+    ctx = context(db)
     con = sqlite3.connect(db)
     figures, detail = [], {}
     try:
         for key, as_of in AS_OF.items():
-            times, first, ytd = timed(lambda as_of=as_of: year_to_date(engine, as_of, Definition()), runs)
+            times, first, ytd = timed(lambda as_of=as_of: year_to_date(ctx, as_of, Definition()), runs)
             floor_times, _, raw = timed(lambda as_of=as_of: raw_ytd(con, SUMS, as_of), runs)
             scan_times, _, _ = timed(lambda as_of=as_of: raw_ytd(con, SUMS_ATTEMPTS, as_of), max(3, runs // 3))
             this, last = ytd.this_year.figures.counts, ytd.last_year.figures.counts
@@ -197,7 +205,7 @@ def measure_ytd(db: Path, runs: int) -> tuple[list[Figure], dict]:
                            "service_level_last_year": ytd.last_year.figures.service_level}
     finally:
         con.close()
-        engine.dispose()
+        ctx.database.dispose()
     return figures, detail
 
 

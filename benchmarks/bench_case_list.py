@@ -38,6 +38,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate_cases import DEFAULT_CASES, default_path, generate  # noqa: E402
 from timing import timed  # noqa: E402
 
+from contactdesk.auth.credentials import OperatingSystemAccount  # noqa: E402
+from contactdesk.auth.sign_in import os_actor  # noqa: E402
+from contactdesk.context import ServiceContext  # noqa: E402
+from contactdesk.persistence.database import Database  # noqa: E402
 from contactdesk.persistence.engine import create_database_engine  # noqa: E402
 from contactdesk.services.calls import CallInput, log_call  # noqa: E402
 from contactdesk.services.case_search import CaseQuery, search_cases  # noqa: E402
@@ -114,7 +118,8 @@ def typed_searches(path: Path, cases: int) -> list[tuple[str, str]]:
 
 
 def measure(path: Path, cases: int, runs: int) -> tuple[list[Figure], dict]:
-    engine = create_database_engine(f"sqlite:///{path}")
+    made = Database(create_database_engine(f"sqlite:///{path}"))
+    desk = ServiceContext(made, os_actor(OperatingSystemAccount()))
     figures: list[Figure] = []
 
     def add(name: str, what: str, kind: str, action: Callable[[], object], rows) -> object:
@@ -128,29 +133,29 @@ def measure(path: Path, cases: int, runs: int) -> tuple[list[Figure], dict]:
 
     try:
         first = add("list: first page", "no filter, newest first", "list",
-                    lambda: search_cases(engine, CaseQuery()), page_rows)
+                    lambda: search_cases(desk, CaseQuery()), page_rows)
         add("list: next page", "the page after the first", "list",
-            lambda: search_cases(engine, CaseQuery(), first.next), page_rows)
+            lambda: search_cases(desk, CaseQuery(), first.next), page_rows)
         searches = typed_searches(path, cases)
         for key, text in searches:
             add(f"search: {key}", text, "search",
-                lambda text=text: search_cases(engine, CaseQuery(text=text)), page_rows)
+                lambda text=text: search_cases(desk, CaseQuery(text=text)), page_rows)
         name = dict(searches)["name"]
-        found = search_cases(engine, CaseQuery(text=name))
+        found = search_cases(desk, CaseQuery(text=name))
         add("search: next page", f"the page after the first for {name}", "search",
-            lambda: search_cases(engine, CaseQuery(text=name), found.next), page_rows)
+            lambda: search_cases(desk, CaseQuery(text=name), found.next), page_rows)
         saves = iter(range(10**6))
 
         def save():
             n = next(saves)
-            return log_call(engine, CallInput(
+            return log_call(desk, CallInput(
                 caller_phone=f"07700 9{n % 100000:05d}", caller_name="Benchmark Caller",
                 address=f"{n % 180 + 1} Wellgate, Rotherham", postcode="S60 2TH",
-                category="Fly tipping", description="Mattress dumped on the verge"), None)
+                category="Fly tipping", description="Mattress dumped on the verge"))
         add("save: log a call", "new case, caller, call (log_call)", "save", save,
             lambda saved: int(saved.created_case))
     finally:
-        engine.dispose()
+        made.dispose()
     floors = {"read_ms": read_floor(path, runs), "write_ms": write_floor(path, runs)}
     for f in figures:
         f.floor_ms = floors["write_ms"] if f.kind == "save" else floors["read_ms"]

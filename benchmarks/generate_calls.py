@@ -36,11 +36,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from contactdesk.auth.credentials import OperatingSystemAccount  # noqa: E402
+from contactdesk.auth.sign_in import os_actor  # noqa: E402
+from contactdesk.context import ServiceContext  # noqa: E402
 from contactdesk.demo.telephony import ATTEMPT_COLUMNS, CallCentre  # noqa: E402
 from contactdesk.demo.texts import FIRST_NAMES, SURNAMES  # noqa: E402
-from contactdesk.persistence.engine import create_database_engine  # noqa: E402
+from contactdesk.persistence.database import Database  # noqa: E402
 from contactdesk.persistence.migrations import head_revision, upgrade_database  # noqa: E402
-from contactdesk.persistence.uow import UnitOfWork  # noqa: E402
 from contactdesk.telephony.store import refresh_wait_days  # noqa: E402
 
 GENERATOR = 1  # bump when the data this script makes changes
@@ -144,13 +146,13 @@ def generate_db(path: Path, attempts: int, seed: int = 2026, force: bool = False
             f"({centre.calls_per_day:,.0f} a working day)  ({time.perf_counter() - started:.0f} s)")
     finally:
         con.close()
-    engine = create_database_engine(f"sqlite:///{path}")
+    ctx = ServiceContext(Database.open(f"sqlite:///{path}"), os_actor(OperatingSystemAccount()))
     try:
-        with UnitOfWork(engine, write=True) as uow:
+        with ctx.uow(write=True) as uow:
             refresh_wait_days(uow.session, SOURCE, set(days))
             uow.commit()
     finally:
-        engine.dispose()
+        ctx.database.dispose()
     con = sqlite3.connect(path)
     try:
         histogram = con.execute("SELECT count(*) FROM call_wait_days").fetchone()[0]

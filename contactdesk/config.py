@@ -25,3 +25,12 @@ def resolve_database_url(cli_value: str | None) -> tuple[str, bool]:
     path = default_database_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{path}", True
+
+
+def describe_database(url: str) -> str:
+    """The URL for people to read: the file path for SQLite, any password hidden otherwise."""
+    import re
+
+    if url.startswith("sqlite:///"):
+        return url.removeprefix("sqlite:///")
+    return re.sub(r"(//[^:/@]+):[^@]*@", r"\1:***@", url)

@@ -9,7 +9,11 @@ Databases
                       (for migration tests).
 ``fresh_database_url``  factory: ``fresh_database_url(kind, *, migrated=True) -> str`` for
                       tests that need several databases or a fixed kind.
-``engine``            an engine on ``db_url``, disposed after the test.
+``database``          a Database (engine and session factories) on ``db_url``.
+``engine``            its engine, disposed after the test.
+``make_ctx``          factory: ``make_ctx(role="agent", username=None) -> ServiceContext``
+                      for a person of that role (created when missing).
+``ctx``               the context of an administrator, ``test.admin``.
 ``postgres_server``   the session's :class:`ThrowawayPostgres` (started on first use).
 
 Migration runs once per session into a template (an SQLite file that is copied, a
@@ -140,10 +144,31 @@ def empty_db_url(request: pytest.FixtureRequest, fresh_database_url: Callable[..
 
 
 @pytest.fixture
-def engine(db_url: str):
-    """An engine on the test's fresh migrated database, disposed afterwards."""
-    from contactdesk.persistence.engine import create_database_engine
+def database(db_url: str):
+    """The test's fresh migrated database, disposed afterwards."""
+    from contactdesk.persistence.database import Database
 
-    engine = create_database_engine(db_url)
-    yield engine
-    engine.dispose()
+    database = Database.open(db_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def engine(database):
+    """The engine of ``database`` (for checks in plain SQL)."""
+    return database.engine
+
+
+@pytest.fixture
+def make_ctx(database):
+    """Factory: ``make_ctx(role="agent", username=None, full_name=None) -> ServiceContext``."""
+    from tests.helpers.contexts import context_for
+
+    return lambda role="agent", username=None, full_name=None, **kw: context_for(
+        database, role, username, full_name, **kw)
+
+
+@pytest.fixture
+def ctx(make_ctx):
+    """An administrator's context (every permission)."""
+    return make_ctx("admin", "test.admin", "Test Admin")

@@ -60,3 +60,67 @@ def test_importing_the_core_loads_no_qt():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=ROOT)
     assert out.stdout.strip() == "[]"
+
+
+# The front end's only ways into the core: the front door and modules without SQL.
+UI_MAY_IMPORT = ("contactdesk.workspace", "contactdesk.domain", "contactdesk.dtos",
+                 "contactdesk.formats", "contactdesk.auth.credentials", "contactdesk.config")
+
+
+def core_imports_of(package: str, root: Path = ROOT) -> list[tuple[str, str]]:
+    """(file, module) for every import of a contactdesk module, relative ones resolved."""
+    found = []
+    for path in (root / package).rglob("*.py"):
+        parts = list(path.relative_to(root).with_suffix("").parts)
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = parts[:len(parts) - node.level] if node.level else []
+                module = ".".join([*base, node.module] if node.module else base)
+                names = [module] if node.module else [f"{module}.{a.name}" for a in node.names]
+            else:
+                continue
+            found += [(str(path.relative_to(root)), n) for n in names
+                      if n == "contactdesk" or n.startswith("contactdesk.")]
+    return found
+
+
+def test_ui_imports_only_the_front_door_and_plain_modules():
+    bad = [f"{path} imports {name}" for path, name in core_imports_of("ui")
+           if not any(name == ok or name.startswith(ok + ".") for ok in UI_MAY_IMPORT)]
+    assert bad == []
+
+
+def test_reports_render_what_they_are_given():
+    assert offenders("contactdesk/reports", ("sqlalchemy",)) == []
+    bad = [f"{path} imports {name}" for path, name in core_imports_of("contactdesk/reports")
+           if name.startswith(("contactdesk.services", "contactdesk.persistence",
+                               "contactdesk.workspace"))]
+    assert bad == []
+
+
+def test_plain_modules_run_no_sql_and_lower_layers_never_reach_up():
+    for plain in ("contactdesk/domain", "contactdesk/dtos"):
+        assert offenders(plain, ("sqlalchemy", "alembic", "psycopg")) == []
+    upward = [f"{path} imports {name}" for package in ("contactdesk/persistence",
+                                                       "contactdesk/telephony",
+                                                       "contactdesk/domain", "contactdesk/dtos")
+              for path, name in core_imports_of(package)
+              if name.startswith(("contactdesk.services", "contactdesk.workspace",
+                                  "contactdesk.cli"))]
+    assert upward == []
+
+
+def test_the_import_checker_resolves_relative_imports(tmp_path):
+    (tmp_path / "ui").mkdir()
+    (tmp_path / "ui" / "view.py").write_text(
+        "from contactdesk.services.cases import get_case\nfrom contactdesk.dtos.cases import X\n")
+    (tmp_path / "contactdesk" / "reports").mkdir(parents=True)
+    (tmp_path / "contactdesk" / "reports" / "daily.py").write_text(
+        "from ..services import daily_summary\n")
+    assert core_imports_of("ui", tmp_path) == [
+        ("ui/view.py", "contactdesk.services.cases"), ("ui/view.py", "contactdesk.dtos.cases")]
+    assert core_imports_of("contactdesk/reports", tmp_path) == [
+        ("contactdesk/reports/daily.py", "contactdesk.services")]

@@ -1,6 +1,6 @@
 """Composition root of the desktop app, in an explicit order:
 display check, application and style, database (migrated with progress), demo
-data on first run, sign-in, main window.
+data or the first administrator on first run, sign-in, main window.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import os
 import sys
 import threading
 
+from contactdesk.auth.credentials import Password
 from contactdesk.domain.errors import ContactDeskError
 from contactdesk.workspace import Workspace
 
@@ -17,75 +18,86 @@ def has_display() -> bool:
     return any(os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
 
 
-def create_main_window(database_url: str, username: str, *, synchronous: bool = False):
-    """The signed-in main window on ``database_url``, without prompts (automation and tests).
+def create_main_window(database_url: str, username: str, password: str, *,
+                       synchronous: bool = False):
+    """The main window signed in as the dialog would, without prompts (automation and tests).
 
-    Raises ContactDeskError when the database cannot be used or the user is unknown.
+    Raises SignInRefused when the name and password do not match, and
+    ContactDeskError when the database cannot be used.
     """
     from .main_window import MainWindow
     from .tasks import TaskRunner
 
-    workspace = Workspace.open(database_url, migrate=True)
-    try:
-        user = workspace.user(username)
-    except ContactDeskError:
-        workspace.close()
-        raise
-    return MainWindow(workspace, TaskRunner(synchronous=synchronous), user)
+    workspace = Workspace.open(database_url, Password(username, password), migrate=True)
+    return MainWindow(workspace, TaskRunner(synchronous=synchronous), workspace.user)
 
 
-def run(database_url: str, username: str | None = None, is_default: bool = False) -> int:
+def run(database_url: str, username: str | None = None, is_default: bool = False,
+        password: str | None = None) -> int:
     if not has_display():
         print("contactdesk: no display to open the window on: run it in a desktop session, "
               "or set QT_QPA_PLATFORM=offscreen for a headless check", file=sys.stderr)
         return 2
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from .main_window import MainWindow
-    from .sign_in import SignInDialog
+    from .desk import Desk, idle_minutes_from_environment
+    from .first_run import FirstAdminDialog
+    from .gc_guard import collect_on_gui_thread
     from .style import stylesheet
-    from .tasks import TaskRunner
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("ContactDesk")
-    from .gc_guard import collect_on_gui_thread
-
     collect_on_gui_thread(app)
     app.setStyleSheet(stylesheet(os.environ.get("CONTACTDESK_THEME", "normal")))
 
     try:
         if Workspace.needs_upgrade(database_url):
-            _with_progress("Preparing the database…", lambda: Workspace.open(database_url, migrate=True).close())
-        workspace = Workspace.open(database_url)
+            _with_progress("Preparing the database…", lambda: Workspace.migrate(database_url))
+        hints = Workspace.before_sign_in(database_url)
+        if not hints.has_users and is_default:
+            answer = QMessageBox.question(
+                None, "Welcome to ContactDesk",
+                "This database is empty. Load 30 days of demo calls and cases to try the app?")
+            if answer == QMessageBox.StandardButton.Yes:
+                _with_progress("Creating demo data…", lambda: _demo_data(database_url))
+                hints = Workspace.before_sign_in(database_url)
     except ContactDeskError as exc:
         QMessageBox.critical(None, "ContactDesk cannot open the database", str(exc))
         return 2
 
-    if is_default and workspace.overview().cases == 0:
-        answer = QMessageBox.question(
-            None, "Welcome to ContactDesk",
-            "This database is empty. Load 30 days of demo calls and cases to try the app?")
-        if answer == QMessageBox.StandardButton.Yes:
-            _with_progress("Creating demo data…", workspace.generate_demo_data)
-
-    users = workspace.users()
-    if username is None:
-        if not users:
-            QMessageBox.information(None, "No users yet",
-                                    "Add a user first: contactdesk users add NAME --role agent --name \"Full Name\"")
+    desk = Desk(database_url, username=username or "", demo_password=hints.demo_password,
+                location=describe_location(database_url),
+                idle_minutes=idle_minutes_from_environment())
+    desk.closed.connect(lambda: app.quit() if desk.window is None else None)
+    if password is not None and username:
+        try:
+            desk.open_window(desk._attempt(username, password))
+        except ContactDeskError as exc:
+            print(f"contactdesk: cannot sign in as {username}: {exc}", file=sys.stderr)
             return 2
-        dialog = SignInDialog(users)
-        if not dialog.exec():
+    elif not hints.has_users:
+        first = FirstAdminDialog(lambda name, full, secret: Workspace.create_first_admin(
+            database_url, name, full, secret))
+        if not first.exec():
             return 0
-        username = dialog.chosen_username()
-    try:
-        user = workspace.user(username)
-    except ContactDeskError as exc:
-        QMessageBox.critical(None, "Cannot sign in", str(exc))
-        return 2
-    window = MainWindow(workspace, TaskRunner(), user)
-    window.show()
+        desk.open_window(first.workspace)
+    else:
+        desk.ask_to_sign_in()
     return app.exec()
+
+
+def _demo_data(url: str) -> None:
+    workspace = Workspace.for_this_account(url)
+    try:
+        workspace.demo.generate_demo_data(days=30, if_empty=True)
+    finally:
+        workspace.close()
+
+
+def describe_location(url: str) -> str:
+    from contactdesk.config import describe_database
+
+    return describe_database(url)
 
 
 def _with_progress(label: str, work) -> None:

@@ -20,12 +20,11 @@ from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
 from shiboken6 import isValid
 
+from contactdesk.domain.call_input import check_call
 from contactdesk.domain.errors import FieldIssue, ValidationError
 from contactdesk.domain.validation import Findings, check_postcode, parse_phone
-from contactdesk.services.callers import CallerHistory
-from contactdesk.services.calls import CallInput, CallSaved, check_call
-from contactdesk.services.catalogue import CategoryInfo, ServiceInfo
-from contactdesk.services.gazetteer import AddressMatch
+from contactdesk.dtos.calls import CallerHistory, CallInput, CallSaved
+from contactdesk.dtos.catalogue import AddressMatch, CategoryInfo, ServiceInfo
 
 from .call_form_layout import FIELD_LABELS, FIELD_WIDGETS, CallFormLayout
 from .caller_panel import CallerHistoryPanel
@@ -51,13 +50,12 @@ class CallForm(QWidget):
     PHONE_DEBOUNCE_MS = 250
     DUPLICATE_DEBOUNCE_MS = 100
 
-    def __init__(self, workspace, runner, user, parent: QWidget | None = None):
+    def __init__(self, workspace, runner, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("callForm")
         self.setStyleSheet(FORM_STYLE)
         self._workspace = workspace
         self._runner = runner
-        self._user = user
         self._categories: dict[str, CategoryInfo] = {}
         self._services: dict[str, ServiceInfo] = {}
         self._generation = 0  # bumped when the form is cleared: late answers are dropped
@@ -73,7 +71,8 @@ class CallForm(QWidget):
         self.history_panel = CallerHistoryPanel()
         self.historyChanged.connect(self.history_panel.show_history)
         self._address_completer = AddressCompleter(
-            ui.address, lambda text, limit: self._workspace.search_addresses(text, limit),
+            ui.address,
+            lambda text, limit: self._workspace.addresses.search_addresses(text, limit),
             runner, self)
 
         self._clock = QElapsedTimer()
@@ -184,9 +183,8 @@ class CallForm(QWidget):
             return
         self._saving = True
         ui.save_button.setText("Saving…")
-        agent_id = self._user.id if self._user is not None else None
         generation = self._generation
-        self._runner.run(lambda: self._workspace.log_call(data, agent_id),
+        self._runner.run(lambda: self._workspace.calls.log_call(data),
                          lambda saved: self._saved(generation, saved),
                          lambda exc: self._save_failed(generation, exc), write=True)
 
@@ -243,9 +241,10 @@ class CallForm(QWidget):
 
     # -- look-ups while the agent types -------------------------------------------------
     def _load_catalogue(self) -> None:
-        self._runner.run(self._workspace.categories, self._categories_loaded,
+        catalogue = self._workspace.catalogue
+        self._runner.run(catalogue.list_categories, self._categories_loaded,
                          lambda exc: self._lookup_failed("load the categories", exc))
-        self._runner.run(self._workspace.services, self._services_loaded,
+        self._runner.run(catalogue.list_services, self._services_loaded,
                          lambda exc: self._lookup_failed("load the services", exc))
 
     def _categories_loaded(self, categories: list[CategoryInfo]) -> None:
@@ -284,7 +283,7 @@ class CallForm(QWidget):
             self.historyChanged.emit(None)
             return
         generation = self._generation
-        self._runner.run(lambda: self._workspace.caller_history(e164),
+        self._runner.run(lambda: self._workspace.calls.caller_history(e164),
                          lambda history: self._history_arrived(generation, e164, history),
                          lambda exc: self._lookup_failed("look up the caller", exc))
 
@@ -325,7 +324,7 @@ class CallForm(QWidget):
             self.ui.postcode.setText(postcode)
         self._duplicate_timer.start()
         generation = self._generation
-        self._runner.run(lambda: self._workspace.search_addresses(postcode, 1),
+        self._runner.run(lambda: self._workspace.addresses.search_addresses(postcode, 1),
                          lambda found: self._postcode_known(generation, postcode, found))
 
     def _postcode_known(self, generation: int, postcode: str, found: list[AddressMatch]) -> None:
@@ -365,8 +364,9 @@ class CallForm(QWidget):
         if code is None or (uprn is None and usrn is None and not postcode):
             self.ui.duplicates.set_cases([])
             return
+        find = self._workspace.cases.find_duplicates
         self._runner.run(
-            lambda: self._workspace.find_duplicates(code, usrn=usrn, uprn=uprn, postcode=postcode),
+            lambda: find(code, usrn=usrn, uprn=uprn, postcode=postcode),
             lambda cases: self._duplicates_found(key, cases),
             lambda exc: self._lookup_failed("check for cases already reported", exc))
 

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from contactdesk.domain import limits
-from contactdesk.services.calls import CallSaved
-from contactdesk.services.catalogue import ServiceInfo
+from contactdesk.dtos.calls import CallSaved
+from contactdesk.dtos.catalogue import ServiceInfo
 
 from .caller_panel import OUTCOME_LABELS
 from .completers import FilterComboBox

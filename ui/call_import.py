@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from contactdesk.domain.errors import ContactDeskError
-from contactdesk.telephony.importer import DEFAULT_SOURCES, FORMATS
+from contactdesk.dtos.telephony import DEFAULT_SOURCES, FORMATS
 
 log = logging.getLogger(__name__)
 
@@ -160,8 +160,8 @@ class CallImporter(QObject):
                 last[0] = permille
                 emit(permille)
 
-        workspace = self._workspace
-        self._runner.run(lambda: workspace.import_call_log(path, fmt, source, report),
+        telephony = self._workspace.telephony
+        self._runner.run(lambda: telephony.import_call_log(path, fmt, source, report),
                          lambda summary: self._done(summary),
                          lambda exc: self._failed(path, exc), write=True)
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from contactdesk.domain.validation import Findings, parse_phone
-from contactdesk.services.callers import CallerHistory
+from contactdesk.dtos.calls import CallerHistory
 
 from .case_format import short_time, status_label
 from .table_model import FlatTableModel, Index

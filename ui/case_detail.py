@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from contactdesk.domain.errors import ConflictError, ContactDeskError, ValidationError
-from contactdesk.services.cases import CaseDetail
+from contactdesk.dtos.cases import CaseDetail
 
 from .case_format import (
     CALL_LINK_LABELS,
@@ -65,12 +65,11 @@ class CaseDetailView(QWidget):
     caseChanged = Signal(str)  # reference, after a save succeeded
     caseLoaded = Signal(str)  # reference, once its details are on screen
 
-    def __init__(self, workspace, runner, user, parent: QWidget | None = None):
+    def __init__(self, workspace, runner, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("caseDetail")
         self._workspace = workspace
         self._runner = runner
-        self._user = user
         self.detail: CaseDetail | None = None
         self._reference: str | None = None
         self._generation = 0
@@ -84,7 +83,8 @@ class CaseDetailView(QWidget):
             self, "No case open: find one in the case list and press Enter.",
             "caseDetailPlaceholder", body)
 
-        self._runner.run(lambda: (workspace.services(), workspace.categories()),
+        catalogue = workspace.catalogue
+        self._runner.run(lambda: (catalogue.list_services(), catalogue.list_categories()),
                          self._fill_catalogue, lambda exc: show_error(self.error, str(exc)))
 
     # -- building ----------------------------------------------------------------
@@ -207,8 +207,8 @@ class CaseDetailView(QWidget):
 
     def _load(self) -> None:
         self._generation += 1
-        generation, reference, workspace = self._generation, self._reference, self._workspace
-        self._runner.run(lambda: workspace.case(reference),
+        generation, reference, cases = self._generation, self._reference, self._workspace.cases
+        self._runner.run(lambda: cases.get_case(reference),
                          lambda detail: self._loaded(generation, detail),
                          lambda exc: self._load_failed(generation, exc))
 
@@ -288,10 +288,10 @@ class CaseDetailView(QWidget):
             return
         case, target = self.detail.summary, panel.target
         reason, original = panel.reason.text(), panel.duplicate_of.text()
-        user_id, workspace = self._user.id, self._workspace
-        self._write(lambda: workspace.change_status(case.reference, target, user_id,
-                                                    expected_version=case.version, reason=reason,
-                                                    duplicate_of=original),
+        cases = self._workspace.cases
+        self._write(lambda: cases.change_status(case.reference, target,
+                                                expected_version=case.version, reason=reason,
+                                                duplicate_of=original),
                     panel.error, panel.reason, panel.clear_input)
 
     def reassign(self) -> None:
@@ -299,9 +299,9 @@ class CaseDetailView(QWidget):
         if self.detail is None or self._saving or panel.chosen is None:
             return
         case, service, reason = self.detail.summary, panel.chosen, panel.reason.text()
-        user_id, workspace = self._user.id, self._workspace
-        self._write(lambda: workspace.reassign(case.reference, service, reason, user_id,
-                                               expected_version=case.version),
+        cases = self._workspace.cases
+        self._write(lambda: cases.reassign(case.reference, service, reason,
+                                           expected_version=case.version),
                     panel.error, panel.reason, panel.reason.clear)
 
     def hold(self) -> None:
@@ -309,18 +309,16 @@ class CaseDetailView(QWidget):
         if self.detail is None or self._saving:
             return
         case, reason = self.detail.summary, panel.reason.text()
-        user_id, workspace = self._user.id, self._workspace
-        self._write(lambda: workspace.hold_case(case.reference, reason, user_id,
-                                                expected_version=case.version),
+        cases = self._workspace.cases
+        self._write(lambda: cases.hold(case.reference, reason, expected_version=case.version),
                     panel.error, panel.reason, panel.reason.clear)
 
     def resume(self) -> None:
         panel = self.hold_panel
         if self.detail is None or self._saving:
             return
-        case, user_id, workspace = self.detail.summary, self._user.id, self._workspace
-        self._write(lambda: workspace.resume_case(case.reference, user_id,
-                                                  expected_version=case.version),
+        case, cases = self.detail.summary, self._workspace.cases
+        self._write(lambda: cases.resume(case.reference, expected_version=case.version),
                     panel.error, panel.button, lambda: None)
 
     def add_note(self) -> None:
@@ -328,8 +326,8 @@ class CaseDetailView(QWidget):
         if self.detail is None or self._saving:
             return
         reference, body, visibility = self.detail.summary.reference, panel.body, panel.chosen_visibility
-        user_id, workspace = self._user.id, self._workspace
-        self._write(lambda: workspace.add_note(reference, body, user_id, visibility),
+        cases = self._workspace.cases
+        self._write(lambda: cases.add_note(reference, body, visibility),
                     panel.error, panel.text, panel.text.clear)
 
     def _write(self, work, error: QLabel, field: QWidget, clear_typed) -> None:

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from PySide6.QtCore import Qt
 
-from contactdesk.services.cases import HistoryEntry
+from contactdesk.dtos.cases import HistoryEntry
 
 from .case_format import local_time, status_label
 from .table_model import FlatTableModel, Index

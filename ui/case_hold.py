@@ -11,7 +11,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QPushButton, QWidget
 
 from contactdesk.domain.case_status import CaseStatus
-from contactdesk.services.cases import CaseDetail
+from contactdesk.dtos.cases import CaseDetail
 
 from .case_format import local_time
 from .case_panels import buddy, error_label

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from contactdesk.domain.case_status import OPEN_STATUSES, CaseStatus
-from contactdesk.services.case_search import CaseQuery
+from contactdesk.dtos.cases import CaseQuery
+from contactdesk.dtos.changes import Changed, OpChanges
 
 from .case_format import DATETIME_SAMPLE
 from .case_table_model import CaseTableModel
@@ -35,13 +36,14 @@ _ACTIVATE_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 class CaseListView(QWidget):
     caseActivated = Signal(str)  # the reference of the case to open
 
-    def __init__(self, workspace, runner, user, parent: QWidget | None = None, *,
+    def __init__(self, workspace, runner, parent: QWidget | None = None, *,
                  page_size: int = 200):
         super().__init__(parent)
         self.setObjectName("caseList")
         self._workspace = workspace
         self._runner = runner
-        self._user = user
+        self._user = workspace.user  # "My cases" are the signed-in person's
+        runner.follow_changes(workspace, self.on_operation_did_execute)
         self._reselect: str | None = None
         self.model = CaseTableModel(workspace, runner, page_size=page_size, parent=self)
 
@@ -153,7 +155,8 @@ class CaseListView(QWidget):
         self.model.loadFailed.connect(self._show_failure)
         self.model.modelReset.connect(self._show_count)
 
-        self._runner.run(lambda: (workspace.services(), workspace.categories()),
+        catalogue = workspace.catalogue
+        self._runner.run(lambda: (catalogue.list_services(), catalogue.list_categories()),
                          self._fill_catalogue, self._catalogue_failed)
         self.apply_search()
 
@@ -162,6 +165,10 @@ class CaseListView(QWidget):
         """Put the cursor in the search box with its text selected (Ctrl+F)."""
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
+
+    def on_operation_did_execute(self, changes: OpChanges) -> None:
+        if changes.touches(Changed.CASES):
+            self.refresh()
 
     def refresh(self) -> None:
         """Search again with the same terms, keeping the selected case selected if still listed."""

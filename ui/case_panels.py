@@ -46,7 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from contactdesk.domain.case_status import CaseStatus
-from contactdesk.services.cases import CaseDetail, NoteInfo
+from contactdesk.dtos.cases import CaseDetail, NoteInfo
 
 from .case_format import NOTE_VISIBILITY_LABELS, local_time, status_label
 

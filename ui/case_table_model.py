@@ -1,6 +1,6 @@
 """The case list as a lazily paged table model.
 
-Rows come from ``workspace.search_cases`` one keyset page at a time, always in
+Rows come from ``workspace.cases.search_cases`` one keyset page at a time, always in
 the background: ``set_query`` and ``sort`` start a fresh first page,
 ``fetchMore`` asks for the page after the last row shown and inserts it when it
 arrives. Every load carries the generation it was asked for; a page from an
@@ -19,7 +19,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 
-from contactdesk.services.case_search import CaseCursor, CasePage, CaseQuery, CaseRow
+from contactdesk.dtos.cases import CaseCursor, CasePage, CaseQuery, CaseRow
 
 from .case_format import local_time, status_label
 from .table_model import ROOT, FlatTableModel, Index
@@ -118,9 +118,9 @@ class CaseTableModel(FlatTableModel):
 
     def _request(self, after: CaseCursor | None) -> None:
         generation, query, limit = self._generation, self._query, self._page_size
-        workspace = self._workspace
+        cases = self._workspace.cases
         self._set_loading(True)
-        self._runner.run(lambda: workspace.search_cases(query, after, limit),
+        self._runner.run(lambda: cases.search_cases(query, after, limit),
                          lambda page: self._page_arrived(generation, page),
                          lambda exc: self._page_failed(generation, exc))
 

@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from contactdesk.domain.errors import ConflictError, ContactDeskError, ValidationError
-from contactdesk.services.complaints import ComplaintDetail
+from contactdesk.domain.permissions import HANDLER_ROLES, Permission
+from contactdesk.dtos.complaints import ComplaintDetail
 
 from .case_format import phone_display
 from .case_panels import error_label, facts_form, placeholder_or_body, show_error
@@ -42,7 +43,6 @@ from .complaints_panels import (
     OutcomePanel,
 )
 
-HANDLER_ROLES = ("supervisor", "admin")
 _FACTS = (("complainant", "Complainant"), ("phone", "Phone"), ("email", "Email"),
           ("address", "Address"), ("service", "Service"), ("channel", "Channel"),
           ("received", "Received"), ("case", "Linked case"), ("logged", "Logged by"),
@@ -58,11 +58,11 @@ class ComplaintDetailView(QWidget):
     complaintChanged = Signal(str)  # reference, after a save
     complaintLoaded = Signal(str)
 
-    def __init__(self, workspace, runner, user, parent: QWidget | None = None):
+    def __init__(self, workspace, runner, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("complaintDetail")
-        self._workspace, self._runner, self._user = workspace, runner, user
-        self.handler = user.role in HANDLER_ROLES
+        self._workspace, self._runner = workspace, runner
+        self.handler = workspace.may(Permission.HANDLE_COMPLAINTS)
         self.detail: ComplaintDetail | None = None
         self._reference: str | None = None
         self._generation = 0
@@ -74,7 +74,7 @@ class ComplaintDetailView(QWidget):
             self, "No complaint open: choose one in the register and press Enter, or log a new "
             "one (Ctrl+Shift+N).", "complaintPlaceholder", body)
         if self.handler:
-            runner.run(workspace.users, self._fill_officers,
+            runner.run(workspace.users.list_users, self._fill_officers,
                        lambda exc: show_error(self.error, f"Could not load the staff: {exc}"))
 
     # -- building ----------------------------------------------------------------
@@ -178,8 +178,9 @@ class ComplaintDetailView(QWidget):
 
     def _load(self) -> None:
         self._generation += 1
-        generation, reference, workspace = self._generation, self._reference, self._workspace
-        self._runner.run(lambda: workspace.complaint(reference),
+        generation, reference = self._generation, self._reference
+        complaints = self._workspace.complaints
+        self._runner.run(lambda: complaints.get_complaint(reference),
                          lambda detail: self._loaded(generation, detail),
                          lambda exc: self._load_failed(generation, exc))
 
@@ -285,31 +286,28 @@ class ComplaintDetailView(QWidget):
         panel, d = self.current_panel, self.detail
         if panel is None or d is None or self._saving:
             return
-        ws, ref, user_id, version = self._workspace, d.reference, self._user.id, d.version
+        ops, ref, version = self._workspace.complaints, d.reference, d.version
         if panel is self.assign:
             officer = panel.officer.currentData()
-            work = lambda: ws.assign_complaint_officer(ref, officer, user_id,  # noqa: E731
-                                                       expected_version=version)
+            work = lambda: ops.assign_officer(ref, officer,  # noqa: E731
+                                              expected_version=version)
         elif panel is self.acknowledge:
             day = panel.chosen_day
-            work = lambda: ws.acknowledge_complaint(ref, day, user_id,  # noqa: E731
-                                                    expected_version=version)
+            work = lambda: ops.acknowledge(ref, day, expected_version=version)  # noqa: E731
         elif panel is self.extend:
             days, reason = panel.days.value(), panel.reason.text()
-            work = lambda: ws.extend_complaint(ref, days, reason, user_id,  # noqa: E731
-                                               expected_version=version)
+            work = lambda: ops.extend(ref, days, reason, expected_version=version)  # noqa: E731
         elif panel is self.outcome:
             outcome, day = panel.outcome.currentData() or "", pydate(panel.day)
             lessons, remedy = panel.lessons.toPlainText(), panel.remedy.toPlainText()
-            work = lambda: ws.record_complaint_outcome(  # noqa: E731
-                ref, outcome, day, user_id, lessons_learnt=lessons, remedy=remedy,
+            work = lambda: ops.record_outcome(  # noqa: E731
+                ref, outcome, day, lessons_learnt=lessons, remedy=remedy,
                 expected_version=version)
         else:
             stage, officer = panel.stage.currentData() or "", panel.officer.currentData()
             reason, day = panel.reason.text(), pydate(panel.day)
-            work = lambda: ws.escalate_complaint(ref, officer, reason, user_id,  # noqa: E731
-                                                 stage=stage, opened_on=day,
-                                                 expected_version=version)
+            work = lambda: ops.escalate(ref, officer, reason,  # noqa: E731
+                                        stage=stage, opened_on=day, expected_version=version)
         self._saving = True
         self._runner.run(work, lambda detail: self._saved(panel, detail),
                          lambda exc: self._failed(panel, ref, exc), write=True)

@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from contactdesk.domain.errors import ContactDeskError, ValidationError
-from contactdesk.services.complaints import ComplaintInput
+from contactdesk.domain.permissions import HANDLER_ROLES, Permission
+from contactdesk.dtos.complaints import ComplaintInput
 
 from .case_panels import error_label, show_error
 from .complaints_model import CHANNEL_LABELS
@@ -60,13 +61,13 @@ class ComplaintForm(QWidget):
     saved = Signal(str)  # the new complaint's reference
     cancelled = Signal()
 
-    def __init__(self, workspace, runner, user, parent: QWidget | None = None, *,
-                 handler: bool = False):
+    def __init__(self, workspace, runner, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("complaintForm")
         self.setStyleSheet(FORM_STYLE)
-        self._workspace, self._runner, self._user = workspace, runner, user
-        self._handler = handler
+        self._workspace, self._runner = workspace, runner
+        # Naming the Stage 1 officer is handling the complaint: only handlers are offered it.
+        self._handler = handler = workspace.may(Permission.HANDLE_COMPLAINTS)
         self._key = str(uuid.uuid4())
         self._call_id: int | None = None
         self._saving = False
@@ -146,7 +147,8 @@ class ComplaintForm(QWidget):
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.save_button.clicked.connect(self.save)
         self.cancel_button.clicked.connect(self.cancelled)
-        runner.run(lambda: (workspace.services(), workspace.users()), self._fill,
+        catalogue, users = workspace.catalogue, workspace.users
+        runner.run(lambda: (catalogue.list_services(), users.list_users()), self._fill,
                    lambda exc: show_error(self.error, f"Could not load services and staff: {exc}"))
 
     def _line(self, name: str, accessible: str) -> QLineEdit:
@@ -168,7 +170,7 @@ class ComplaintForm(QWidget):
         for service in services:
             self.service.addItem(service.name, service.code)
         for person in people:
-            if person.active and person.role in ("supervisor", "admin"):
+            if person.active and person.role in HANDLER_ROLES:
                 self.officer.addItem(person.full_name, person.id)
 
     # -- public ------------------------------------------------------------------
@@ -211,10 +213,10 @@ class ComplaintForm(QWidget):
     def save(self) -> None:
         if self._saving:
             return
-        data, workspace, user_id = self.complaint_input(), self._workspace, self._user.id
+        data, complaints = self.complaint_input(), self._workspace.complaints
         self._saving = True
         self.save_button.setEnabled(False)
-        self._runner.run(lambda: workspace.log_complaint(data, user_id), self._saved,
+        self._runner.run(lambda: complaints.log_complaint(data), self._saved,
                          self._failed, write=True)
 
     # -- results -------------------------------------------------------------------

@@ -13,8 +13,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 
 from contactdesk.domain.complaints import Urgency
-from contactdesk.services.complaint_register import RegisterRow
-from contactdesk.services.complaints import StageInfo
+from contactdesk.dtos.complaints import StageInfo
+from contactdesk.dtos.complaints_register import RegisterRow
 
 from .table_model import FlatTableModel, Index
 

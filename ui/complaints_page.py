@@ -7,7 +7,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
-from .complaints_detail import HANDLER_ROLES, ComplaintDetailView
+from contactdesk.dtos.changes import Changed, OpChanges
+
+from .complaints_detail import ComplaintDetailView
 from .complaints_form import ComplaintForm
 from .complaints_register import ComplaintsRegisterView
 
@@ -15,12 +17,13 @@ from .complaints_register import ComplaintsRegisterView
 class ComplaintsPage(QWidget):
     complaintLogged = Signal(str)  # the reference of a complaint just logged
 
-    def __init__(self, workspace, runner, user, parent: QWidget | None = None):
+    def __init__(self, workspace, runner, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("complaintsPage")
-        self.register = ComplaintsRegisterView(workspace, runner, user)
-        self.detail = ComplaintDetailView(workspace, runner, user)
-        self.form = ComplaintForm(workspace, runner, user, handler=user.role in HANDLER_ROLES)
+        self.register = ComplaintsRegisterView(workspace, runner)
+        self.detail = ComplaintDetailView(workspace, runner)
+        self.form = ComplaintForm(workspace, runner)
+        runner.follow_changes(workspace, self.on_operation_did_execute)
         self.right = QStackedWidget(self)
         self.right.addWidget(self.detail)
         self.right.addWidget(self.form)
@@ -37,7 +40,10 @@ class ComplaintsPage(QWidget):
         self.register.logRequested.connect(self.log_complaint)
         self.form.saved.connect(self._logged)
         self.form.cancelled.connect(self._back)
-        self.detail.complaintChanged.connect(lambda ref: self.register.refresh(ref))
+
+    def on_operation_did_execute(self, changes: OpChanges) -> None:
+        if changes.touches(Changed.COMPLAINTS):
+            self.register.refresh(changes.references[0] if changes.references else None)
 
     def log_complaint(self, **known) -> None:
         """Show the form, started with what is known (name, phone, case_reference, call_id...)."""
@@ -53,7 +59,6 @@ class ComplaintsPage(QWidget):
 
     def _logged(self, reference: str) -> None:
         self.open_complaint(reference)
-        self.register.refresh(reference)
         self.complaintLogged.emit(reference)
 
     def _back(self) -> None:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from contactdesk.domain.complaints import Outcome, Stage
-from contactdesk.services.complaint_register import RegisterQuery
+from contactdesk.dtos.complaints_register import RegisterQuery
 
 from .complaints_model import DATE_SAMPLE, ComplaintRegisterModel
 
@@ -45,10 +45,11 @@ class ComplaintsRegisterView(QWidget):
     logRequested = Signal()  # the "Log complaint" button
     registerShown = Signal(object)  # the Register now on screen
 
-    def __init__(self, workspace, runner, user, parent: QWidget | None = None):
+    def __init__(self, workspace, runner, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("complaintsRegister")
-        self._workspace, self._runner, self._user = workspace, runner, user
+        self._workspace, self._runner = workspace, runner
+        self._user = workspace.user  # "Mine" are the signed-in person's complaints
         self._generation = 0
         self._query: RegisterQuery | None = None
         self._reselect: str | None = None
@@ -137,7 +138,7 @@ class ComplaintsRegisterView(QWidget):
         for box in (self.overdue, self.due_soon, self.mine):
             box.toggled.connect(self.apply_filters)
         self.log_button.clicked.connect(self.logRequested)
-        runner.run(workspace.services, self._fill_services,
+        runner.run(workspace.catalogue.list_services, self._fill_services,
                    lambda exc: self.count.setText(f"Could not load the services: {exc}"))
         self.apply_filters()
 
@@ -185,9 +186,9 @@ class ComplaintsRegisterView(QWidget):
     # -- loading -----------------------------------------------------------------
     def _load(self) -> None:
         self._generation += 1
-        generation, query, workspace = self._generation, self._query, self._workspace
+        generation, query, complaints = self._generation, self._query, self._workspace.complaints
         self.count.setText("Searching…")
-        self._runner.run(lambda: workspace.complaint_register(query),
+        self._runner.run(lambda: complaints.search_register(query),
                          lambda found: self._loaded(generation, found),
                          lambda exc: self._failed(generation, exc))
 

@@ -28,8 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 from contactdesk.domain.call_metrics import BASIS_FORMULAS, Basis, Definition
+from contactdesk.domain.permissions import Permission
 from contactdesk.domain.working_time import LONDON
-from contactdesk.services.call_stats import StatsQuery
+from contactdesk.dtos.changes import Changed, OpChanges
+from contactdesk.dtos.stats import StatsQuery
 
 from .call_import import CallImporter
 from .dashboard_charts import BarLineChart
@@ -61,6 +63,7 @@ class DashboardView(QWidget):
         super().__init__(parent)
         self.setObjectName("dashboard")
         self._workspace, self._runner, self._today = workspace, runner, today
+        runner.follow_changes(workspace, self.on_operation_did_execute)
         self._generation: dict[str, int] = {}
         self._loading: set[str] = set()
         self._started = False
@@ -109,6 +112,8 @@ class DashboardView(QWidget):
         self.refresh_button.setToolTip("Refresh now (F5); the dashboard also refreshes every minute")
         self.import_button = QPushButton("&Import telephony log…", self)
         self.import_button.setObjectName("dashboardImport")
+        if not workspace.may(Permission.IMPORT_CALLS):
+            self.import_button.hide()
 
         controls = QHBoxLayout()
         for text, widget in (("&Day:", self.day), ("&Threshold:", self.threshold),
@@ -197,10 +202,13 @@ class DashboardView(QWidget):
         self.period.currentIndexChanged.connect(self._load_groups)
         self.refresh_button.clicked.connect(self.refresh)
         self.import_button.clicked.connect(self.importer.choose_and_import)
-        self.importer.imported.connect(lambda _summary: self.refresh())
         refresh_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self)
         refresh_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         refresh_key.activated.connect(self.refresh)
+
+    def on_operation_did_execute(self, changes: OpChanges) -> None:
+        if changes.touches(Changed.TELEPHONY, Changed.CALLS):
+            self.refresh()  # (does nothing until first shown)
 
     # -- public ------------------------------------------------------------------------
     def definition(self) -> Definition:
@@ -227,12 +235,13 @@ class DashboardView(QWidget):
         definition = self.definition()
         self._show_definition(definition)
         day = self.shown_day()
-        self._load("today", lambda: self._workspace.call_stats(
+        stats = self._workspace.stats
+        self._load("today", lambda: stats.call_stats(
             StatsQuery(day, day, definition, by="hour")), self._show_today)
         first = day - timedelta(days=DAYS_CHARTED - 1)
-        self._load("days", lambda: self._workspace.call_stats(
-            StatsQuery(first, day, definition, by="day")), lambda stats: self._show_days(stats, first))
-        self._load("ytd", lambda: self._workspace.year_to_date(day, definition), self._show_ytd)
+        self._load("days", lambda: stats.call_stats(StatsQuery(first, day, definition, by="day")),
+                   lambda found: self._show_days(found, first))
+        self._load("ytd", lambda: stats.year_to_date(day, definition), self._show_ytd)
         self._load_groups()
 
     def refresh_by_timer(self) -> None:
@@ -268,12 +277,12 @@ class DashboardView(QWidget):
             return
         definition, day = self.definition(), self.shown_day()
         first = self.sections.period_start(day)
-        workspace = self._workspace
+        stats = self._workspace.stats
 
         def work():
-            return (workspace.call_stats(StatsQuery(first, day, definition, by="queue")),
-                    workspace.call_stats(StatsQuery(first, day, definition, by="agent")),
-                    workspace.agent_activity(first, day))
+            return (stats.call_stats(StatsQuery(first, day, definition, by="queue")),
+                    stats.call_stats(StatsQuery(first, day, definition, by="agent")),
+                    stats.agent_activity(first, day))
 
         self._load("groups", work, self._show_groups)
 

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from contactdesk.domain.working_time import LONDON
-from contactdesk.reports.formats import percent  # noqa: F401  (the dashboard's, as in the reports)
+from contactdesk.formats import percent  # noqa: F401  (the dashboard's, as in the reports)
 
 DASH = "–"
 NUMBER_ALIGN = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter

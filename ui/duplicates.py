@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QGroupBox, QLabel, QVBoxLayout, QWidget
 
-from contactdesk.services.cases import CaseSummary
+from contactdesk.dtos.cases import CaseSummary
 
 from .case_format import short_time, status_label
 

@@ -1,6 +1,7 @@
 """The main window: lays out the call form and the case screens and wires their signals.
 
-It decides nothing itself; every rule lives in the contactdesk services.
+It decides nothing itself; every rule lives in the contactdesk services. What it
+shows follows the permission matrix for the person the workspace is signed in as.
 """
 
 from __future__ import annotations
@@ -8,6 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QTabWidget, QToolBar, QWidget
+
+from contactdesk.domain.permissions import Permission
 
 from .call_form import CallForm
 from .case_detail import CaseDetailView
@@ -19,22 +22,24 @@ from .service_deadlines import ServiceDeadlinesView
 from .staffing_view import StaffingView
 from .tasks import TaskRunner
 
-# Who sees the call figures and staffing (the statistics are for supervisors' eyes).
-SUPERVISOR_ROLES = ("supervisor", "admin")
-
 
 class MainWindow(QMainWindow):
     CALL_TAB, CASES_TAB = 0, 1
 
-    def __init__(self, workspace, runner: TaskRunner, user, parent: QWidget | None = None):
+    def __init__(self, workspace, runner: TaskRunner, user=None, parent: QWidget | None = None):
+        # The window is the signed-in person's: ``user``, when given, must be that person.
+        if user is not None and user != workspace.user:
+            raise ValueError(f"the workspace is signed in as {workspace.user.username}, "
+                             f"not {user.username}")
         super().__init__(parent)
-        self.workspace, self.runner, self.user = workspace, runner, user
+        self.workspace, self.runner = workspace, runner
+        self.user = user = workspace.user
         self.setObjectName("mainWindow")
         self.setWindowTitle(f"ContactDesk: {user.full_name}")
 
-        self.call_form = CallForm(workspace, runner, user)
-        self.case_list = CaseListView(workspace, runner, user)
-        self.case_detail = CaseDetailView(workspace, runner, user)
+        self.call_form = CallForm(workspace, runner)
+        self.case_list = CaseListView(workspace, runner)
+        self.case_detail = CaseDetailView(workspace, runner)
 
         call_page = QSplitter(Qt.Orientation.Horizontal)
         call_page.addWidget(self.call_form)
@@ -54,8 +59,9 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(call_page, "&Call")
         self.tabs.addTab(cases_page, "Cas&es")
         # Mnemonics: every letter of "Dashboard" already opens a field on the call or case page.
+        statistics = workspace.may(Permission.VIEW_STATISTICS)
         self.dashboard = self.staffing = None
-        if user.role in SUPERVISOR_ROLES:
+        if statistics:
             self.dashboard = DashboardView(workspace, runner)
             self.staffing = StaffingView(workspace, runner)
             self.tabs.addTab(self.dashboard, "&Queue dashboard")
@@ -64,11 +70,11 @@ class MainWindow(QMainWindow):
         # one page or another. Ctrl+Shift+N / Ctrl+Shift+F / Ctrl+Shift+D reach them instead
         # (and Ctrl+Tab, as for every tab).
         self.deadlines = None
-        if user.role in SUPERVISOR_ROLES:
+        if statistics:
             self.deadlines = ServiceDeadlinesView(workspace, runner)
             self.tabs.addTab(self.deadlines, "Service deadlines")
             self.tabs.setTabToolTip(self.tabs.count() - 1, "Service deadlines (Ctrl+Shift+D)")
-        self.complaints = ComplaintsPage(workspace, runner, user)
+        self.complaints = ComplaintsPage(workspace, runner)
         self.tabs.addTab(self.complaints, "Complaints")
         self.tabs.setTabToolTip(self.tabs.count() - 1,
                                 "Complaints register (Ctrl+Shift+F); log one with Ctrl+Shift+N")
@@ -87,7 +93,7 @@ class MainWindow(QMainWindow):
         self.action_find_complaint = self._action(
             "actionFindComplaint", "Find complaint", self.find_complaint,
             [QKeySequence("Ctrl+Shift+F")])
-        toolbar = QToolBar("Main", self)
+        self.toolbar = toolbar = QToolBar("Main", self)
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
         toolbar.addAction(self.action_new_call)
@@ -108,7 +114,6 @@ class MainWindow(QMainWindow):
             QLabel(f"{user.full_name} ({user.role}) · {workspace.location}", self))
 
         self.case_list.caseActivated.connect(self.open_case)
-        self.case_detail.caseChanged.connect(lambda _ref: self.case_list.refresh())
         self.call_form.callSaved.connect(self._call_saved)
         runner.busyChanged.connect(lambda busy: self.busy.setText("Working…" if busy else ""))
         runner.taskFailed.connect(lambda message: self.statusBar().showMessage(message, 10_000))
@@ -122,6 +127,12 @@ class MainWindow(QMainWindow):
         action.triggered.connect(slot)
         self.addAction(action)
         return action
+
+    def add_session_action(self, action: QAction) -> None:
+        """Offer an action about the session itself (signing out) on the toolbar."""
+        self.addAction(action)
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(action)
 
     def new_call(self) -> None:
         self.tabs.setCurrentIndex(self.CALL_TAB)
@@ -172,7 +183,6 @@ class MainWindow(QMainWindow):
     def _call_saved(self, saved) -> None:
         if saved.reference:
             self.statusBar().showMessage(f"Saved: {saved.reference}", 15_000)
-        self.case_list.refresh()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

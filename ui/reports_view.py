@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from contactdesk.domain.call_metrics import BASIS_FORMULAS, Basis, Definition
+from contactdesk.domain.permissions import Permission
 
 from .dashboard_parts import london_today
 
@@ -43,16 +44,16 @@ class ReportKind:
     key: str
     label: str
     spans_dates: bool  # a from-to period; otherwise one day
-    build: Callable  # (workspace, date_from, date_to, out, definition) -> Path
+    build: Callable  # (workspace.reports, date_from, date_to, out, definition) -> Path
 
 
 REPORTS = [
     ReportKind("daily", "Daily call summary", False,
-               lambda ws, day, _to, out, d: ws.daily_report(day, out, d)),
+               lambda ops, day, _to, out, d: ops.daily_report(day, out, d)),
     ReportKind("performance", "Performance report (this year against last)", True,
-               lambda ws, start, end, out, d: ws.performance_report(start, end, out, d)),
+               lambda ops, start, end, out, d: ops.performance_report(start, end, out, d)),
     ReportKind("complaints", "Complaints report (register and totals)", True,
-               lambda ws, start, end, out, _d: ws.complaints_report(start, end, out)),
+               lambda ops, start, end, out, _d: ops.complaints_report(start, end, out)),
 ]
 EXPORTS = [("calls", "Calls logged"), ("cases", "Cases"), ("attempts", "Queue attempts (telephony)")]
 
@@ -135,15 +136,20 @@ class ReportsView(QWidget):
         export_row.addWidget(export_label)
         export_row.addWidget(self.export_what, 1)
         export_row.addWidget(self.export_button)
+        self.export_panel = QWidget(self, objectName="exportPanel")
+        export_layout = QVBoxLayout(self.export_panel)
+        export_layout.setContentsMargins(0, 12, 0, 0)
+        export_layout.addWidget(export_title)
+        export_layout.addWidget(export_note)
+        export_layout.addLayout(export_row)
+        if not workspace.may(Permission.EXPORT_DATA):  # the export operations refuse them too
+            self.export_panel.hide()
 
         controls = QVBoxLayout()
         controls.addLayout(form)
         controls.addLayout(buttons)
         controls.addWidget(self.status)
-        controls.addSpacing(12)
-        controls.addWidget(export_title)
-        controls.addWidget(export_note)
-        controls.addLayout(export_row)
+        controls.addWidget(self.export_panel)
         controls.addStretch(1)
         side = QWidget()
         side.setLayout(controls)
@@ -200,7 +206,8 @@ class ReportsView(QWidget):
         serial = self._serial
         out = Path(self._folder.path()) / f"{kind.key}-{serial}.pdf"
         self.status.setText("Building the report…")
-        self._runner.run(lambda: kind.build(self._workspace, start, end, out, definition),
+        reports = self._workspace.reports
+        self._runner.run(lambda: kind.build(reports, start, end, out, definition),
                          lambda path: self._show(serial, path),
                          lambda exc: self._failed(serial, exc))
 
@@ -288,7 +295,8 @@ class ReportsView(QWidget):
         start, end = _day(self.date_from), _day(self.date_to)
         if not self._kind().spans_dates:
             start = end = _day(self.day)
+        export = getattr(self._workspace.exports, f"export_{what}")
         self.status.setText(f"Exporting {what}…")
-        self._runner.run(lambda: self._workspace.export(what, path, start, end),
+        self._runner.run(lambda: export(path, start, end),
                          lambda n: self.status.setText(f"{n} {what} written to {path}."),
                          lambda exc: self.status.setText(f"Could not export: {exc}"))

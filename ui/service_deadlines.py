@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from contactdesk.domain.working_time import LONDON
-from contactdesk.services.service_deadlines import DeadlineFigures
+from contactdesk.dtos.changes import Changed, OpChanges
+from contactdesk.dtos.deadlines import DeadlineFigures
 
 from .complaints_model import LATE_BACKGROUND, LATE_FOREGROUND, SOON_BACKGROUND, SOON_FOREGROUND
 from .dashboard_parts import DASH, NUMBER_ALIGN, london_today, percent
@@ -107,6 +108,7 @@ class ServiceDeadlinesView(QWidget):
         super().__init__(parent)
         self.setObjectName("serviceDeadlines")
         self._workspace, self._runner, self._today = workspace, runner, today
+        runner.follow_changes(workspace, self.on_operation_did_execute)
         self._generation = 0
         self.figures = None
         self.model = DeadlinesModel(self)
@@ -196,13 +198,17 @@ class ServiceDeadlinesView(QWidget):
         value = edit.date()
         return date(value.year(), value.month(), value.day())
 
+    def on_operation_did_execute(self, changes: OpChanges) -> None:
+        if changes.touches(Changed.CASES) and self.isVisible():
+            self.refresh()
+
     # -- loading -----------------------------------------------------------------
     def refresh(self) -> None:
         self._generation += 1
-        generation, workspace = self._generation, self._workspace
+        generation, stats = self._generation, self._workspace.stats
         since, until = self._day(self.since), self._day(self.until)
         self.summary.setText("Counting…")
-        self._runner.run(lambda: workspace.service_deadlines(since, until),
+        self._runner.run(lambda: stats.service_deadlines(since, until),
                          lambda figures: self._shown(generation, figures),
                          lambda exc: self._failed(generation, exc))
 

@@ -1,30 +1,104 @@
-"""Choosing who is at this desk. How credentials are checked comes with the security work."""
+"""Signing in: a name and a password, checked at the front door.
+
+The dialog does not decide anything: it hands what was typed to ``attempt``
+(which signs in through the Workspace) and shows the refusal, if any, in one
+sentence, keeping what was typed.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QWidget
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from contactdesk.domain.errors import ContactDeskError
+
+
+def password_field(parent: QWidget, name: str, accessible: str) -> QLineEdit:
+    field = QLineEdit(parent)
+    field.setObjectName(name)
+    field.setAccessibleName(accessible)
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    return field
 
 
 class SignInDialog(QDialog):
-    def __init__(self, users, parent: QWidget | None = None):
+    """``attempt(username, password)`` returns the signed-in workspace or raises."""
+
+    def __init__(self, attempt: Callable[[str, str], object], *, username: str = "",
+                 demo_password: str | None = None, location: str = "",
+                 parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("signInDialog")
         self.setWindowTitle("Sign in to ContactDesk")
-        self.users = [u for u in users if u.active]
-        self.picker = QComboBox(self)
-        self.picker.setObjectName("userPicker")
-        self.picker.setAccessibleName("User")
-        for user in self.users:
-            self.picker.addItem(f"{user.full_name} ({user.role})", user.username)
-        label = QLabel("&User:", self)
-        label.setBuddy(self.picker)
+        self._attempt = attempt
+        self.workspace = None
+
+        self.username = QLineEdit(username, self)
+        self.username.setObjectName("signInUsername")
+        self.username.setAccessibleName("Username")
+        self.password = password_field(self, "signInPassword", "Password")
+        self.message = QLabel("", self)
+        self.message.setObjectName("signInMessage")
+        self.message.setWordWrap(True)
+        self.message.setProperty("role", "error")
+        self.message.hide()
+
+        layout = QVBoxLayout(self)
+        if location:
+            where = QLabel(f"Database: {location}", self)
+            where.setObjectName("signInLocation")
+            where.setWordWrap(True)
+            layout.addWidget(where)
+        fields = QFormLayout()
+        for text, field in (("&Username:", self.username), ("&Password:", self.password)):
+            label = QLabel(text, self)
+            label.setBuddy(field)
+            fields.addRow(label, field)
+        layout.addLayout(fields)
+        if demo_password:
+            hint = QLabel(f"This database holds demo data. Every demo user signs in with the "
+                          f"password <b>{demo_password}</b>: for example <b>sarah.whitfield</b> "
+                          f"(agent), <b>janet.crookes</b> (supervisor) or <b>helen.firth</b> "
+                          f"(administrator).", self)
+            hint.setObjectName("demoPasswordHint")
+            hint.setWordWrap(True)
+            hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            layout.addWidget(hint)
+        layout.addWidget(self.message)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.accept)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Sign in")
+        buttons.accepted.connect(self.sign_in)
         buttons.rejected.connect(self.reject)
-        layout = QFormLayout(self)
-        layout.addRow(label, self.picker)
-        layout.addRow(buttons)
+        layout.addWidget(buttons)
+        (self.password if username else self.username).setFocus()
+        self.setMinimumWidth(460)
 
-    def chosen_username(self) -> str | None:
-        return self.picker.currentData()
+    def sign_in(self) -> None:
+        name, secret = self.username.text().strip(), self.password.text()
+        if not name or not secret:
+            self._refuse("Type your username and your password.")
+            return
+        try:
+            self.workspace = self._attempt(name, secret)
+        except ContactDeskError as exc:
+            self._refuse(str(exc))
+            return
+        self.accept()
+
+    def _refuse(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.show()
+        self.adjustSize()
+        self.password.selectAll()  # kept, ready to be typed over
+        self.password.setFocus()

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from contactdesk.domain.errors import ContactDeskError
-from contactdesk.services.staffing_plan import DEFAULT_WRAP_UP_SECONDS, MAX_WEEKS, StaffingQuery
+from contactdesk.dtos.stats import DEFAULT_WRAP_UP_SECONDS, MAX_WEEKS, StaffingQuery
 
 from .dashboard_charts import BarLineChart
 from .dashboard_parts import DASH, NUMBER_ALIGN, london_today, long_date, percent
@@ -220,7 +220,7 @@ class StaffingView(QWidget):
         except ContactDeskError as exc:
             self._show_message(str(exc), error=True)
             return
-        workspace = self._workspace
+        stats = self._workspace.stats
 
         def done(plan) -> None:
             if generation == self._generation:
@@ -231,7 +231,7 @@ class StaffingView(QWidget):
                 self._show_message(f"Could not plan the day: {exc}", error=True)
 
         self.message.setText("Planning…")
-        self._runner.run(lambda: workspace.staffing_plan(query), done, failed)
+        self._runner.run(lambda: stats.staffing_plan(query), done, failed)
 
     # -- showing -------------------------------------------------------------------------
     def _show_plan(self, plan) -> None:

@@ -42,7 +42,11 @@ class TaskRunner(QObject):
 
     busyChanged = Signal(bool)
     taskFailed = Signal(str)  # the message of an error no caller handled
+    # An OpChanges after every write that succeeded, delivered on the GUI thread; each view
+    # decides whether it needs to refresh (live updates from other desks will come this way).
+    operationDidExecute = Signal(object)
     _finished = Signal(int, bool, object)
+    _changes = Signal(object)  # emitted on any thread, re-emitted on the runner's
 
     def __init__(self, parent: QObject | None = None, *, synchronous: bool = False):
         super().__init__(parent)
@@ -54,6 +58,15 @@ class TaskRunner(QObject):
         self._numbers = itertools.count(1)
         self._callbacks: dict[int, tuple[Callable | None, Callable | None]] = {}
         self._finished.connect(self._deliver)
+        self._changes.connect(self.operationDidExecute.emit)
+        self._watched: set[int] = set()
+
+    def follow_changes(self, workspace, slot: Callable[[Any], None]) -> None:
+        """Call ``slot`` on the GUI thread with what each of the workspace's writes changed."""
+        if id(workspace) not in self._watched:
+            self._watched.add(id(workspace))
+            workspace.subscribe(self._changes.emit)  # writes run on worker threads
+        self.operationDidExecute.connect(slot)
 
     @property
     def idle(self) -> bool:

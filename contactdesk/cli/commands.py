@@ -9,8 +9,10 @@ from pathlib import Path
 
 from ..config import resolve_database_url
 from ..domain.errors import ContactDeskError
-from ..persistence.engine import create_database_engine, describe_url
-from ..persistence.migrations import require_current_schema, schema_state, upgrade
+from ..persistence.database import Database
+from ..persistence.engine import describe_url
+from ..persistence.migrations import schema_state, upgrade
+from .passwords import read_new_password, read_password_line
 
 
 class UsageError(ContactDeskError):
@@ -24,20 +26,16 @@ def parse_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date (use YYYY-MM-DD)") from None
 
 
-def _engine(args, *, current: bool = True):
+def open_workspace(args, *, migrate: bool = False):
+    """Every command comes in through the front door, as the account running it.
+
+    On SQLite that is the operating-system account (whoever can read the file can
+    read all of it); on PostgreSQL the login of the URL or libpq's usual sources.
+    """
+    from ..workspace import Workspace
+
     url, _default = resolve_database_url(args.db)
-    engine = create_database_engine(url)
-    if current:
-        require_current_schema(engine)
-    return engine
-
-
-def _user_id(engine, username: str | None) -> int | None:
-    if not username:
-        return None
-    from ..services.users import get_user
-
-    return get_user(engine, username).id
+    return Workspace.for_this_account(url, migrate=migrate)
 
 
 def _input_file(path_text: str) -> Path:
@@ -48,9 +46,13 @@ def _input_file(path_text: str) -> Path:
 
 
 def db_upgrade(args) -> int:
-    engine = _engine(args, current=False)
-    before = upgrade(engine)
-    where = describe_url(str(engine.url))
+    url, _default = resolve_database_url(args.db)
+    database = Database.open(url)
+    try:
+        before = upgrade(database.engine)
+    finally:
+        database.dispose()
+    where = describe_url(url)
     if before.is_current:
         print(f"{where}: schema already at {before.head}")
     elif before.is_empty:
@@ -61,25 +63,33 @@ def db_upgrade(args) -> int:
 
 
 def db_status(args) -> int:
-    engine = _engine(args, current=False)
-    state = schema_state(engine)
+    url, _default = resolve_database_url(args.db)
+    database = Database.open(url)
+    try:
+        state = schema_state(database.engine)
+    finally:
+        database.dispose()
     status = "current" if state.is_current else "empty" if state.is_empty else "needs upgrade"
-    print(f"{describe_url(str(engine.url))}: schema {state.current or 'none'} "
+    print(f"{describe_url(url)}: schema {state.current or 'none'} "
           f"(latest {state.head}): {status}")
     return 0
 
 
 def demo_data(args) -> int:
-    from ..demo.generator import generate_demo_data
-
-    engine = _engine(args)
-    summary = generate_demo_data(engine, days=args.days, seed=args.seed, if_empty=args.if_empty)
+    summary = open_workspace(args).demo.generate_demo_data(
+        days=args.days, seed=args.seed, if_empty=args.if_empty)
     if summary.skipped:
         print("demo data: the database already has cases; nothing added")
+        if summary.demo_password:
+            print(f"demo users sign in with the password: {summary.demo_password}")
     else:
         print(f"demo data: {summary.calls} calls, {summary.cases} cases ({summary.closed} closed), "
               f"{summary.callers} callers, {summary.notes} notes, {summary.users} users, "
               f"{summary.attempts} telephony queue attempts")
+        if summary.demo_password:
+            print(f"every demo user signs in with the password: {summary.demo_password}")
+        else:  # PostgreSQL: people sign in with their own logins, which demo data cannot make
+            print("demo users have no logins on PostgreSQL: add yours with `contactdesk users add`")
     return 0
 
 
@@ -96,43 +106,46 @@ def _print_report(report, what: str) -> int:
 
 
 def import_cases(args) -> int:
-    from ..services.case_import import import_cases as run
-
     path = _input_file(args.file)
-    engine = _engine(args)
-    return _print_report(run(engine, path, user_id=_user_id(engine, args.user)), "cases")
+    return _print_report(open_workspace(args).cases.import_cases(path), "cases")
 
 
 def import_gazetteer(args) -> int:
-    from ..services.gazetteer import import_gazetteer as run
-
     path = _input_file(args.file)
-    return _print_report(run(_engine(args), path), "properties")
+    return _print_report(open_workspace(args).addresses.import_gazetteer(path), "properties")
 
 
 def export_cases(args) -> int:
-    from ..services.case_export import export_cases as run
-
     if args.date_from and args.date_to and args.date_from > args.date_to:
         raise UsageError("--from is after --to")
-    count = run(_engine(args), Path(args.out), args.date_from, args.date_to)
+    count = open_workspace(args).exports.export_cases(Path(args.out), args.date_from, args.date_to)
     print(f"{count} cases written to {args.out}")
     return 0
 
 
 def users_add(args) -> int:
-    from ..services.users import add_user
-
-    user = add_user(_engine(args), args.username, args.role, args.name)
+    password = read_new_password(args)
+    user = open_workspace(args).users.add_user(args.username, args.role, args.name, password)
     print(f"added {user.username} ({user.full_name}) as {user.role}")
     return 0
 
 
-def users_list(args) -> int:
-    from ..services.users import list_users
+def users_set_password(args) -> int:
+    password = read_new_password(args)
+    user = open_workspace(args).users.set_password(args.username, password)
+    print(f"password changed for {user.username}")
+    return 0
 
-    for user in list_users(_engine(args)):
-        state = "" if user.active else " (inactive)"
+
+def users_disable(args) -> int:
+    user = open_workspace(args).users.disable_user(args.username)
+    print(f"{user.username} can no longer sign in")
+    return 0
+
+
+def users_list(args) -> int:
+    for user in open_workspace(args).users.list_users():
+        state = "" if user.active else " (disabled)"
         print(f"{user.username:20} {user.role:11} {user.full_name}{state}")
     return 0
 
@@ -150,4 +163,5 @@ def gui(args) -> int:
     if not found:
         raise UsageError("the desktop front end is not installed: run `make run` or `pip install -e .`")
     launch = next(iter(found)).load()
-    return launch(url, args.user, is_default)
+    password = read_password_line() if args.password_stdin else None
+    return launch(url, args.user, is_default, password)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .commands import UsageError, _engine
+from .commands import UsageError, open_workspace
 from .statistics import parse_day
 
 
@@ -26,10 +26,8 @@ def register_complaints_report(report_subparsers) -> None:
 
 
 def report_complaints(args) -> int:
-    from ..reports.complaints import write_complaints_report
-
     if args.date_from > args.date_to:
         raise UsageError("--from is after --to")
-    path = write_complaints_report(_engine(args), args.date_from, args.date_to, Path(args.out))
+    path = open_workspace(args).reports.complaints_report(args.date_from, args.date_to, Path(args.out))
     print(f"complaints report {args.date_from} to {args.date_to} written to {path}")
     return 0

@@ -12,6 +12,7 @@ import sys
 import traceback
 
 from ..domain.errors import ContactDeskError
+from ..domain.permissions import ROLES
 from . import commands, reports, staffing, statistics
 
 EXIT_OK, EXIT_ROWS_REJECTED, EXIT_UNUSABLE = 0, 1, 2
@@ -31,7 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
 
     gui = sub.add_parser("gui", help="open the desktop app (the default command)")
-    gui.add_argument("--user", metavar="USERNAME", help="sign in as this user")
+    gui.add_argument("--user", metavar="USERNAME", help="fill in this name in the sign-in dialog")
+    gui.add_argument("--password-stdin", action="store_true",
+                     help="read the password from standard input and sign in without the dialog")
     gui.set_defaults(handler=commands.gui)
 
     db = sub.add_parser("db", help="database schema")
@@ -48,7 +51,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = sub.add_parser("import-cases", help="import cases from a spreadsheet CSV export")
     imp.add_argument("file", metavar="FILE.csv")
-    imp.add_argument("--user", metavar="USERNAME", help="record the import as this user")
     imp.set_defaults(handler=commands.import_cases)
 
     gaz = sub.add_parser("import-gazetteer", help="load streets and properties from a CSV file")
@@ -69,9 +71,19 @@ def build_parser() -> argparse.ArgumentParser:
                                      required=True)
     add = users_sub.add_parser("add", help="add a user")
     add.add_argument("username")
-    add.add_argument("--role", required=True, choices=("agent", "supervisor", "admin"))
+    add.add_argument("--role", required=True, choices=ROLES)
     add.add_argument("--name", required=True, help='full name, e.g. "Sam Taylor"')
+    add.add_argument("--password-stdin", action="store_true",
+                     help="read the password from one line of standard input")
     add.set_defaults(handler=commands.users_add)
+    setpw = users_sub.add_parser("set-password", help="change a user's password")
+    setpw.add_argument("username")
+    setpw.add_argument("--password-stdin", action="store_true",
+                       help="read the password from one line of standard input")
+    setpw.set_defaults(handler=commands.users_set_password)
+    disable = users_sub.add_parser("disable", help="stop a user signing in")
+    disable.add_argument("username")
+    disable.set_defaults(handler=commands.users_disable)
     users_sub.add_parser("list", help="list users").set_defaults(handler=commands.users_list)
 
     statistics.register(sub)
@@ -95,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
     handler = getattr(args, "handler", commands.gui)
     if not hasattr(args, "user"):
         args.user = None
+    if not hasattr(args, "password_stdin"):
+        args.password_stdin = False
     try:
         return handler(args)
     except ContactDeskError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..domain.call_metrics import Basis, Definition
-from .commands import UsageError, _engine
+from .commands import UsageError, open_workspace
 from .complaints import register_complaints_report
 from .statistics import parse_day, seconds_option
 
@@ -56,39 +56,32 @@ def _definition(args) -> Definition:
 
 
 def report_daily(args) -> int:
-    from ..reports.daily import write_daily_report
-
-    path = write_daily_report(_engine(args), args.date, Path(args.out), _definition(args))
+    path = open_workspace(args).reports.daily_report(args.date, Path(args.out), _definition(args))
     print(f"daily call summary for {args.date} written to {path}")
     return 0
 
 
 def report_performance(args) -> int:
-    from ..reports.performance import write_performance_report
-
     if args.date_from > args.date_to:
         raise UsageError("--from is after --to")
-    path = write_performance_report(_engine(args), args.date_from, args.date_to, Path(args.out),
-                                    _definition(args))
+    path = open_workspace(args).reports.performance_report(
+        args.date_from, args.date_to, Path(args.out), _definition(args))
     print(f"performance report {args.date_from} to {args.date_to} written to {path}")
     return 0
 
 
 def export_calls(args) -> int:
-    from ..services.call_export import export_calls as run
-
-    return _export(args, run, "calls")
+    return _export(args, "export_calls", "calls")
 
 
 def export_attempts(args) -> int:
-    from ..services.call_export import export_attempts as run
-
-    return _export(args, run, "queue attempts")
+    return _export(args, "export_attempts", "queue attempts")
 
 
-def _export(args, run, what: str) -> int:
+def _export(args, operation: str, what: str) -> int:
     if args.date_from and args.date_to and args.date_from > args.date_to:
         raise UsageError("--from is after --to")
-    count = run(_engine(args), Path(args.out), args.date_from, args.date_to)
+    run = getattr(open_workspace(args).exports, operation)
+    count = run(Path(args.out), args.date_from, args.date_to)
     print(f"{count} {what} written to {args.out}")
     return 0

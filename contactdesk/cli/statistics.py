@@ -9,18 +9,10 @@ from datetime import date, datetime, timedelta
 
 from ..domain.call_metrics import Basis, Definition
 from ..domain.working_time import LONDON
-from ..reports.formats import percent, seconds
-from ..services.call_stats import (
-    AUTO,
-    GROUPINGS,
-    CallStats,
-    StatsQuery,
-    call_stats,
-    check_queue,
-    year_to_date,
-)
-from ..telephony.importer import FORMATS, import_call_log
-from .commands import UsageError, _engine, _input_file
+from ..dtos.stats import AUTO, GROUPINGS, CallStats, StatsQuery
+from ..dtos.telephony import FORMATS
+from ..formats import percent, seconds
+from .commands import UsageError, _input_file, open_workspace
 
 
 def parse_day(text: str) -> date:
@@ -81,10 +73,10 @@ def register(sub) -> None:
 
 def import_calls(args) -> int:
     path = _input_file(args.file)
-    engine = _engine(args)
+    workspace = open_workspace(args)
     show = _ProgressBar(path.name) if sys.stderr.isatty() else None
-    summary = import_call_log(engine, path, args.format, args.source, progress=show,
-                              complete=args.complete)
+    summary = workspace.telephony.import_call_log(path, args.format, args.source, progress=show,
+                                                  complete=args.complete)
     if show:
         show.done()
     print("\n".join(summary.lines()))
@@ -110,12 +102,12 @@ class _ProgressBar:
 
 def stats_command(args) -> int:
     definition = Definition(args.threshold, Basis(args.basis), args.short_abandon)
-    engine = _engine(args)
+    stats_ops = open_workspace(args).stats
     if args.ytd:
         if args.date_from or args.date_to or args.by:
             raise _usage("--ytd cannot be combined with --from, --to or --by")
         as_of = args.as_of or datetime.now(LONDON).date()
-        ytd = year_to_date(engine, as_of, definition, args.source, args.queue)
+        ytd = stats_ops.year_to_date(as_of, definition, args.source, args.queue)
         if args.json:
             print(json.dumps(_ytd_json(ytd), indent=2))
         else:
@@ -125,10 +117,10 @@ def stats_command(args) -> int:
         raise _usage("stats needs --from DATE (and --to DATE), or --ytd")
     query = StatsQuery(args.date_from, args.date_to or args.date_from, definition, args.source,
                        args.queue, args.by)
-    stats = call_stats(engine, query)
+    stats = stats_ops.call_stats(query)
     c = stats.figures.counts
     if args.queue and not (c.offered or c.unresolved):
-        check_queue(engine, args.source, args.queue)
+        stats_ops.check_queue(args.source, args.queue)
     if args.json:
         if args.by:
             payload = [{args.by: _key(key), **figures.as_dict()} for key, figures in stats.groups]

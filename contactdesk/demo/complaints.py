@@ -18,19 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain.complaints import Outcome, Stage, deadlines
+from ..domain.permissions import HANDLER_ROLES
+from ..domain.words import COMPLAINT_PREFIX
 from ..domain.working_days import WorkingDays
 from ..domain.working_time import LONDON
-from ..persistence.models import (
-    COMPLAINT_PREFIX,
-    Caller,
-    Case,
-    Complaint,
-    ComplaintStage,
-)
+from ..persistence.models import Caller, Case, Complaint, ComplaintStage
 from ..persistence.references import allocate_references
 from .texts import FIRST_NAMES, SURNAMES
-
-HANDLER_ROLES = ("supervisor", "admin")
 
 
 @dataclass(frozen=True)

@@ -21,17 +21,20 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..context import ServiceContext, operation
 from ..domain.call_metrics import financial_year_start
+from ..domain.permissions import Permission
 from ..domain.working_time import LONDON
+from ..dtos.changes import Changed
 from ..persistence.models import CallAttempt, Case, Property
-from ..persistence.uow import UnitOfWork
 from ..telephony.store import local_day_and_hour, refresh_wait_days
 from .complaints import add_demo_complaints
+from .passwords import demo_password_in_use, remember_demo_password
 from .plan import Plan
 from .planner import Planner
 from .telephony import REVS_GROUPS, SOURCE, CallCentre
@@ -54,39 +57,45 @@ class DemoSummary:
     app_attempts: int = 0  # phone calls as the app's call timer records them (source app)
     attempts: int = 0  # queue attempts of the demo telephony feed (source demo-pbx)
     skipped: bool = False
+    demo_password: str | None = None  # what the demo users sign in with (local files)
 
 
-def generate_demo_data(engine: Engine, days: int = 30, seed: int = 2026, today: date | None = None,
-                       *, if_empty: bool = False, telephony: bool = True) -> DemoSummary:
+@operation(Permission.MANAGE_DATA, changes=tuple(Changed))
+def generate_demo_data(ctx: ServiceContext, days: int = 30, seed: int = 2026,
+                       today: date | None = None, *, if_empty: bool = False,
+                       telephony: bool = True) -> DemoSummary:
     """Add ``days`` days of demo calls and cases ending the day before ``today``.
 
-    ``today`` defaults to the current date in Europe/London. Demo users (12
-    agents, 2 supervisors, 1 admin) are added when there are no users; the
-    demo gazetteer is imported when there are no properties. With
-    ``if_empty`` nothing happens when the database already has cases. With
-    ``telephony`` (the default) the ``demo-pbx`` feed is filled up to yesterday
-    from 1 April of the previous financial year (about 2.5 s a year of attempts
-    on SQLite, a year and a half on a typical day); ``telephony=False`` leaves it
-    out (tests that only need calls and cases).
+    ``today`` defaults to the context's date in Europe/London. Demo users (12
+    agents, 2 supervisors, 1 admin) are added when there are no users, audited
+    as added by the context's actor; the demo gazetteer is imported when there
+    are no properties. With ``if_empty`` nothing happens when the database
+    already has cases. With ``telephony`` (the default) the ``demo-pbx`` feed is
+    filled up to yesterday from 1 April of the previous financial year (about
+    2.5 s a year of attempts on SQLite, a year and a half on a typical day);
+    ``telephony=False`` leaves it out (tests that only need calls and cases).
     """
     if days < 1:
         raise ValueError("days must be at least 1")
     if today is None:
-        today = datetime.now(LONDON).date()
-    if if_empty and _has_cases(engine):
-        return DemoSummary(skipped=True)
-    _ensure_gazetteer(engine)
-    with UnitOfWork(engine, user_id=None, write=True) as uow:
+        today = ctx.now().astimezone(LONDON).date()
+    if if_empty and _has_cases(ctx):
+        return DemoSummary(skipped=True, demo_password=_password_in_use(ctx))
+    _ensure_gazetteer(ctx)
+    with ctx.uow(write=True) as uow:
         session = uow.session
         # Checked again under the write lock: another desk may have added cases meanwhile.
         if if_empty and _has_cases_in(session):
-            return DemoSummary(skipped=True)
+            return DemoSummary(skipped=True, demo_password=demo_password_in_use(session))
         world = World.load(session)
         plan = Planner(random.Random(seed), world, today, days).run()
-        written = write_plan(session, world, plan)
+        written = write_plan(session, world, plan, ctx.actor)
+        if written.users:
+            remember_demo_password(session)
         add_demo_complaints(session, world, random.Random(seed + 1), today, days)
         attempts = _write_telephony(session, world, plan, seed, today) if telephony else 0
-        summary = DemoSummary(**written._asdict(), attempts=attempts)
+        summary = DemoSummary(**written._asdict(), attempts=attempts,
+                              demo_password=demo_password_in_use(session))
         uow.commit()
     return summary
 
@@ -132,19 +141,24 @@ def _has_cases_in(session: Session) -> bool:
     return session.scalar(select(Case.id).limit(1)) is not None
 
 
-def _has_cases(engine: Engine) -> bool:
-    with UnitOfWork(engine) as uow:
+def _password_in_use(ctx: ServiceContext) -> str | None:
+    with ctx.uow() as uow:
+        return demo_password_in_use(uow.session)
+
+
+def _has_cases(ctx: ServiceContext) -> bool:
+    with ctx.uow() as uow:
         return _has_cases_in(uow.session)
 
 
-def _ensure_gazetteer(engine: Engine) -> None:
-    with UnitOfWork(engine) as uow:
+def _ensure_gazetteer(ctx: ServiceContext) -> None:
+    with ctx.uow() as uow:
         if uow.session.scalar(select(Property.uprn).limit(1)) is not None:
             return
     from ..services.gazetteer import import_gazetteer
     from . import GAZETTEER_CSV
 
-    import_gazetteer(engine, GAZETTEER_CSV)
-    with UnitOfWork(engine) as uow:
+    import_gazetteer(ctx, GAZETTEER_CSV)
+    with ctx.uow() as uow:
         if uow.session.scalar(select(Property.uprn).limit(1)) is None:
             raise RuntimeError(f"the demo gazetteer {GAZETTEER_CSV} gave no properties")

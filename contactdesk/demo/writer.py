@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
@@ -33,9 +33,13 @@ from ..persistence.models import (
 )
 from ..persistence.references import allocate_references
 from ..telephony.app_calls import app_attempt_row
+from .passwords import demo_password_hash
 from .plan import CasePlan, Plan
 from .telephony import ATTEMPT_COLUMNS
 from .world import World
+
+if TYPE_CHECKING:
+    from ..context import Actor
 
 
 class Written(NamedTuple):
@@ -128,8 +132,12 @@ def _reserve_ids(session: Session, table: str, count: int) -> list[int]:
     return list(range(first, first + count))
 
 
-def write_plan(session: Session, world: World, plan: Plan) -> Written:
-    """Insert everything in ``plan``, with its status history and audit rows."""
+def write_plan(session: Session, world: World, plan: Plan, actor: Actor) -> Written:
+    """Insert everything in ``plan``, with its status history and audit rows.
+
+    Audit rows name the demo user who did each thing; the demo users themselves
+    are recorded as added by ``actor``, the person running the generator.
+    """
     users = world.users
     new_users = [u for u in users if u.new]
     for user, user_id in zip(new_users, _reserve_ids(session, "users", len(new_users)), strict=True):
@@ -139,17 +147,20 @@ def write_plan(session: Session, world: World, plan: Plan) -> Written:
     case_ids = _reserve_ids(session, "cases", len(plan.cases))
     references = _references(session, plan.cases)
     user_id = [u.id for u in users]
+    username = [u.username for u in users]
 
     audit: list[dict] = []
     if new_users:
         # Set up a fortnight before the first demo day (derived, so reruns give the same data).
         created = min([c.started_at for c in plan.calls] + [plan.now]) - timedelta(days=14)
         created = created.replace(hour=7, minute=0, second=0, microsecond=0)
+        password_hash = demo_password_hash(session)
         user_rows = [{"id": u.id, "username": u.username, "full_name": u.full_name, "role": u.role,
-                      "active": True, "created_at": created} for u in new_users]
+                      "active": True, "created_at": created, "password_hash": password_hash}
+                     for u in new_users]
         _insert(session, User.__table__, user_rows)
-        audit.extend(create_entry("users", row["id"], row, at=created, user_id=None)
-                     for row in user_rows)
+        audit.extend(create_entry("users", row["id"], row, at=created, user_id=actor.user_id,
+                                  actor=actor.username) for row in user_rows)
 
     _insert(session, Caller.__table__, [
         {"id": caller_ids[i], "name": c.name, "phone_e164": c.phone_e164, "phone_raw": c.phone_raw,
@@ -177,7 +188,7 @@ def write_plan(session: Session, world: World, plan: Plan) -> Written:
     closed = 0
     for i, c in enumerate(plan.cases):
         case_id = case_ids[i]
-        creator = user_id[c.creator]
+        creator, creator_name = user_id[c.creator], username[c.creator]
         first = {
             "id": case_id, "reference": references[i], "category_id": c.category.id,
             "service_id": c.service_id, "routing_reason": c.routing_reason,
@@ -189,12 +200,13 @@ def write_plan(session: Session, world: World, plan: Plan) -> Written:
             "updated_by_id": creator, "updated_at": c.received_at, "version": 1,
             "idempotency_key": c.key,
         }
-        audit.append(create_entry("cases", case_id, first, at=c.received_at, user_id=creator))
+        audit.append(create_entry("cases", case_id, first, at=c.received_at, user_id=creator,
+                                  actor=creator_name))
         history.append({"case_id": case_id, "from_status": None, "to_status": CaseStatus.NEW.value,
                         "reason": None, "changed_by_id": creator, "changed_at": c.received_at})
         row = dict(first)
         for previous, step in zip(c.steps, c.steps[1:], strict=False):
-            who = user_id[step.user]
+            who, who_name = user_id[step.user], username[step.user]
             reason = step.reason
             if step.status is CaseStatus.DUPLICATE:
                 reason = f"Same problem already reported as {references[c.duplicate_of]}"
@@ -202,16 +214,17 @@ def write_plan(session: Session, world: World, plan: Plan) -> Written:
                             "to_status": step.status.value, "reason": reason,
                             "changed_by_id": who, "changed_at": step.at})
             audit.append(update_entry("cases", case_id, "status", previous.status.value,
-                                      step.status.value, at=step.at, user_id=who))
+                                      step.status.value, at=step.at, user_id=who,
+                                      actor=who_name))
             if step.status is CaseStatus.DUPLICATE:
                 duplicate_of = case_ids[c.duplicate_of]
                 audit.append(update_entry("cases", case_id, "duplicate_of_id", None, duplicate_of,
-                                          at=step.at, user_id=who))
+                                          at=step.at, user_id=who, actor=who_name))
                 row["duplicate_of_id"] = duplicate_of
             closed_at = step.at if step.status in FINISHED_STATUSES else None
             if closed_at != row["closed_at"]:
-                audit.append(update_entry("cases", case_id, "closed_at", row["closed_at"], closed_at,
-                                          at=step.at, user_id=who))
+                audit.append(update_entry("cases", case_id, "closed_at", row["closed_at"],
+                                          closed_at, at=step.at, user_id=who, actor=who_name))
             row.update(status=step.status.value, closed_at=closed_at, updated_by_id=who,
                        updated_at=step.at, version=row["version"] + 1)
         if row["closed_at"] is not None:

@@ -48,3 +48,7 @@ class ConflictError(ContactDeskError):
 
 class PermissionDenied(ContactDeskError):
     pass
+
+
+class UnusableInput(ContactDeskError):
+    """The whole input cannot be used: unreadable, not CSV, or missing columns (CLI exit 2)."""

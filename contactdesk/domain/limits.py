@@ -5,6 +5,7 @@ database CHECK constraints, so the same rule applies everywhere.
 """
 
 USERNAME = 40
+ACTOR = 64  # a username, or os: and an operating-system account name
 PERSON_NAME = 120
 PHONE_RAW = 40
 PHONE_E164 = 16

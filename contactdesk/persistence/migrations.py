@@ -7,6 +7,7 @@ current directory.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 
@@ -14,10 +15,11 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from .engine import (
+    DatabaseError,
     NotOurDatabase,
     SchemaOutOfDate,
     SchemaTooNew,
@@ -26,6 +28,7 @@ from .engine import (
     explain_connection_error,
     table_names,
 )
+from .reference_data import seed_reference_data
 
 # A table only ContactDesk creates: with alembic_version it marks a database as ours.
 MARKER_TABLE = "reference_counters"
@@ -100,17 +103,51 @@ def require_current_schema(engine: Engine) -> None:
         )
 
 
+@contextmanager
+def _foreign_keys_deferred_on_sqlite(connection: Connection):
+    """SQLite alters a table by copying it, dropping the old one and renaming the copy.
+
+    With foreign keys on, dropping a table other rows refer to fails (or cascades), so
+    they are off while the migrations run (SQLite's own recipe for schema changes) and
+    every reference is checked before they are back on.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    raw = connection.connection.driver_connection  # outside any transaction: PRAGMA applies
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")
+
+
+def _refuse_broken_references(connection: Connection) -> None:
+    if connection.dialect.name != "sqlite":
+        return
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:  # raised inside the transaction: nothing is kept
+        raise MigrationBroken(
+            f"the upgrade would leave {len(broken)} broken references (first in table "
+            f"{broken[0][0]}): the database was not changed; report this")
+
+
+class MigrationBroken(DatabaseError):
+    pass
+
+
 def upgrade(engine: Engine) -> SchemaState:
     """Create or migrate the schema to the latest revision and seed reference data."""
-    from ..services.catalogue import seed_reference_data
-
     before = schema_state(engine)
     if not before.is_current:
         try:
-            with engine.begin() as connection:
-                config = alembic_config(engine)
-                config.attributes["connection"] = connection
-                command.upgrade(config, "head")
+            with engine.connect() as connection:
+                with _foreign_keys_deferred_on_sqlite(connection):
+                    with connection.begin():
+                        config = alembic_config(engine)
+                        config.attributes["connection"] = connection
+                        command.upgrade(config, "head")
+                        _refuse_broken_references(connection)
         except DBAPIError as exc:
             raise explain_connection_error(str(engine.url), exc) from None
     seed_reference_data(engine)

@@ -26,7 +26,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain import limits
 from ..domain.case_status import CaseStatus
-from ..domain.complaints import Outcome, Stage
+from ..domain.words import (
+    ATTEMPT_OUTCOMES,
+    CALL_OUTCOMES,
+    CHANNELS,
+    COMPLAINT_OUTCOMES,
+    COMPLAINT_STAGES,
+    COMPLAINT_STATUSES,
+    NOTE_VISIBILITY,
+    PRIORITIES,
+    ROLES,
+    TARGET_UNITS,
+)
 from .base import Base, UTCDateTime, add_length_checks
 
 
@@ -35,12 +46,6 @@ def _in(column: str, values) -> str:
     return f"{column} IN ({quoted})"
 
 
-ROLES = ("agent", "supervisor", "admin")
-CHANNELS = ("phone", "email", "face_to_face", "web", "letter")
-CALL_OUTCOMES = ("resolved_first_contact", "case_created", "transferred", "information_given")
-PRIORITIES = ("low", "normal", "high", "urgent")
-TARGET_UNITS = ("working_hours", "working_days")
-NOTE_VISIBILITY = ("internal", "caller")
 # Longer words are cut to this length in the search word tables (and so are searches).
 SEARCH_WORD_LENGTH = 40
 
@@ -55,6 +60,19 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Argon2id; NULL on PostgreSQL, where each person signs in with their own login.
+    password_hash: Mapped[str | None] = mapped_column(Text)
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SignInFailure(Base):
+    """Failed sign-ins in a row per name typed (known or not), to slow guessing down."""
+
+    __tablename__ = "sign_in_failures"
+
+    username: Mapped[str] = mapped_column(String(limits.USERNAME), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Service(Base):
@@ -301,6 +319,8 @@ class AuditEntry(Base):
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Who signed in (a username, or "os:NAME" for an operating-system account).
+    actor: Mapped[str | None] = mapped_column(String(limits.ACTOR))
     entity: Mapped[str] = mapped_column(String(limits.CODE))
     entity_id: Mapped[str] = mapped_column(String(limits.CODE))
     action: Mapped[str] = mapped_column(String(10))
@@ -329,10 +349,6 @@ class Setting(Base):
 
 # --- Call statistics: raw facts from telephony feeds and the app's own call timer ---
 
-# How a queue attempt ended: answered, abandoned, timed out, or another exit
-# (left by key, queue empty, withdrawn, failed). NULL: no outcome yet (unresolved).
-ATTEMPT_OUTCOMES = ("answered", "abandoned", "timeout", "key", "empty", "withdrawn", "failed")
-APP_SOURCE = "app"  # the source name of calls logged in the app (its own call timer)
 
 
 class CallAttempt(Base):
@@ -425,10 +441,6 @@ class TelephonyFeed(Base):
 
 # --- Complaints (the Ombudsman's complaint handling code) and cases waiting for the caller ---
 
-COMPLAINT_STAGES = tuple(stage.value for stage in Stage)
-COMPLAINT_OUTCOMES = tuple(outcome.value for outcome in Outcome)
-COMPLAINT_STATUSES = ("open", "closed")
-COMPLAINT_PREFIX = "CMP"  # complaint references: CMP-2026-000012
 
 
 class Complaint(Base):

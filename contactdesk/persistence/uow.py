@@ -1,27 +1,34 @@
 """Unit of work: one session per user action, committed once or rolled back.
 
-Writers open their transaction with BEGIN IMMEDIATE on SQLite so concurrent
-desks queue for the lock instead of failing half-way through a save.
+Every unit of work knows who is acting: the audit rows its flushes write name
+that person. Writers open their transaction with BEGIN IMMEDIATE on SQLite so
+concurrent desks queue for the lock instead of failing half-way through a save.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
+
 from sqlalchemy.orm import Session
 
-from . import audit  # noqa: F401  (registers the audit listener on Session)
-from .engine import WRITE
+if TYPE_CHECKING:
+    from .database import Database
 
 
 class UnitOfWork:
-    def __init__(self, engine: Engine, user_id: int | None = None, *, write: bool = False):
-        self._engine = engine.execution_options(**{WRITE: True}) if write else engine
+    def __init__(self, database: Database, user_id: int | None, actor_name: str, *,
+                 write: bool = False):
+        self._database = database
+        self._write = write
         self.user_id = user_id
+        self.actor_name = actor_name
         self.session: Session
 
     def __enter__(self) -> UnitOfWork:
-        self.session = Session(bind=self._engine, expire_on_commit=False, autoflush=True)
+        factory = self._database.write_sessions if self._write else self._database.sessions
+        self.session = factory()
         self.session.info["user_id"] = self.user_id
+        self.session.info["actor_name"] = self.actor_name
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:

@@ -12,11 +12,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
-from ..domain.working_time import LONDON
-from ..persistence.uow import UnitOfWork
-from ..services.complaint_register import AnsweredStage, ComplaintReport, complaint_report
-from ..services.settings import load_settings
-from .formats import count, percent
+from ..dtos.complaints_register import AnsweredStage, ComplaintReport
+from ..dtos.reports import ComplaintsReportData
+from ..formats import count, percent
 from .pdf import FONT, FONT_BOLD, PAGE, ReportFrame, escape, styles, table, write_pdf
 
 WIDTH = PAGE[0] - 32 * mm
@@ -41,15 +39,13 @@ COUNTING = (
 )
 
 
-def write_complaints_report(engine, since: date, until: date, out: Path | str, *,
-                            now: datetime | None = None) -> Path:
-    """Build the complaints report for ``since`` to ``until`` (both included) at ``out``."""
-    report = complaint_report(engine, since, until)
-    with UnitOfWork(engine) as uow:
-        council = load_settings(uow.session).council_name
-    frame = ReportFrame(title=f"Complaints, {_span(since, until)}", council_name=council,
-                        foot_lines=DEFINITIONS, generated_at=now or datetime.now(LONDON))
-    return write_pdf(out, frame, story(report))
+def render_complaints(data: ComplaintsReportData, out: Path | str, *,
+                      generated_at: datetime) -> Path:
+    """Write the complaints report for the data's period at ``out``."""
+    frame = ReportFrame(title=f"Complaints, {_span(data.since, data.until)}",
+                        council_name=data.council_name, foot_lines=DEFINITIONS,
+                        generated_at=generated_at)
+    return write_pdf(out, frame, story(data.complaints))
 
 
 def _span(since: date, until: date) -> str:

@@ -2,37 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
-from ..domain.call_metrics import Definition
-from ..domain.working_time import LONDON
-from ..services.complaint_register import ComplaintReport, complaint_report
-from ..services.daily_summary import DailySummary, daily_summary
+from ..dtos.complaints_register import ComplaintReport
+from ..dtos.reports import DailyReportData, DailySummary
+from ..formats import count, percent, seconds
 from .charts import calls_and_service_level
-from .formats import count, percent, seconds
 from .pdf import PAGE, ReportFrame, escape, styles, table, write_pdf
 
 WIDTH = PAGE[0] - 32 * mm
 
 
-def write_daily_report(engine, day: date, out: Path | str, definition: Definition | None = None,
-                       *, now: datetime | None = None) -> Path:
-    """Build the day's summary PDF at ``out``."""
-    definition = definition or Definition()
-    summary = daily_summary(engine, day, definition)
-    complaints = complaint_report(engine, day, day)
-    threshold = f"{definition.threshold_seconds:g}"
+def render_daily(data: DailyReportData, out: Path | str, *, generated_at: datetime) -> Path:
+    """Write the day's summary PDF at ``out``."""
+    definition, summary = data.definition, data.summary
     frame = ReportFrame(
-        title=f"Daily call summary, {day:%d %B %Y}", council_name=summary.council_name,
+        title=f"Daily call summary, {data.day:%d %B %Y}", council_name=data.council_name,
         foot_lines=(f"Definitions: {definition.describe()}",
                     f"Data: call handling from {summary.calls.source_label}; enquiries, cases and "
                     "agents from calls logged in ContactDesk. Times are UK local time."),
-        generated_at=now or datetime.now(LONDON))
-    return write_pdf(out, frame, _story(summary, complaints, threshold))
+        generated_at=generated_at)
+    threshold = f"{definition.threshold_seconds:g}"
+    return write_pdf(out, frame, _story(summary, data.complaints, threshold))
 
 
 def _story(summary: DailySummary, complaints: ComplaintReport, threshold: str) -> list:

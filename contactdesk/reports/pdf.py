@@ -29,6 +29,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
 from ..domain.errors import ContactDeskError
+from ..domain.working_time import LONDON
 
 FONT, FONT_BOLD, FONT_ITALIC = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"
 _FONT_DIRS = (Path(__file__).resolve().parents[2] / "resources" / "fonts",
@@ -178,7 +179,10 @@ def _draw_frame(canvas: Canvas, frame: ReportFrame, page: int, total: int) -> No
             canvas.drawString(MARGIN, y, piece)
             y -= 2.9 * mm
     canvas.setFont(FONT, 7.5)
-    canvas.drawString(MARGIN, 5.5 * mm, f"Generated {frame.generated_at:%d %B %Y %H:%M}")
+    generated = frame.generated_at
+    if generated.tzinfo is not None:  # a clock in UTC prints as the reader's UK time
+        generated = generated.astimezone(LONDON)
+    canvas.drawString(MARGIN, 5.5 * mm, f"Generated {generated:%d %B %Y %H:%M}")
     canvas.drawRightString(width - MARGIN, 5.5 * mm, f"Page {page} of {total}")
     canvas.restoreState()
 

@@ -13,47 +13,36 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph
 
-from ..domain.call_metrics import Comparison, Definition, financial_year_start, year_earlier
-from ..domain.errors import ValidationError
-from ..domain.working_time import LONDON
-from ..persistence.uow import UnitOfWork
-from ..services.call_stats import YearToDate, compare_with_year_earlier
-from ..services.case_performance import CaseComparison, case_handling_compared
-from ..services.complaint_register import ComplaintReport, complaint_report
-from ..services.settings import load_settings
-from .formats import count, percent, points, seconds
+from ..domain.call_metrics import Comparison, financial_year_start, year_earlier
+from ..dtos.complaints_register import ComplaintReport
+from ..dtos.reports import CaseComparison, PerformanceReportData
+from ..dtos.stats import YearToDate
+from ..formats import count, percent, points, seconds
 from .pdf import BETTER, PAGE, WORSE, ReportFrame, escape, styles, table, write_pdf
 
 WIDTH = PAGE[0] - 32 * mm
 
-def write_performance_report(engine, date_from: date, date_to: date, out: Path | str,
-                             definition: Definition | None = None, *,
-                             now: datetime | None = None) -> Path:
-    if date_to < date_from:
-        raise ValidationError.single("to", "is before from")
-    definition = definition or Definition()
-    calls = compare_with_year_earlier(engine, date_from, date_to, definition)
-    cases = case_handling_compared(engine, date_from, date_to)
-    complaints = (complaint_report(engine, date_from, date_to),
-                  complaint_report(engine, year_earlier(date_from), year_earlier(date_to)))
-    with UnitOfWork(engine) as uow:
-        council = load_settings(uow.session).council_name
+
+def render_performance(data: PerformanceReportData, out: Path | str, *,
+                       generated_at: datetime) -> Path:
+    """Write the performance report at ``out``: the span beside the same span a year earlier."""
+    date_from, date_to = data.date_from, data.date_to
     last_from, last_to = year_earlier(date_from), year_earlier(date_to)
     frame = ReportFrame(
-        title="Performance report", council_name=council,
-        foot_lines=(f"Definitions: {definition.describe()} Differences of percentages are in "
-                    "percentage points, from unrounded values.",
-                    f"Data: call handling from {calls.this_year.source_label}; cases and complaints "
-                    "from ContactDesk. Periods are UK local dates, inclusive."),
-        generated_at=now or datetime.now(LONDON))
+        title="Performance report", council_name=data.council_name,
+        foot_lines=(f"Definitions: {data.definition.describe()} Differences of percentages are "
+                    "in percentage points, from unrounded values.",
+                    f"Data: call handling from {data.calls.this_year.source_label}; cases and "
+                    "complaints from ContactDesk. Periods are UK local dates, inclusive."),
+        generated_at=generated_at)
     s = styles()
     story = [Paragraph("Performance report", s["title"]),
              Paragraph(escape(f"{_day(date_from)} to {_day(date_to)}, compared with "
                               f"{_day(last_from)} to {_day(last_to)}"), s["subtitle"])]
     spans = (date_from, date_to, last_from, last_to)
-    story += _call_handling(calls, spans)
-    story += _case_handling(cases, spans)
-    story += _complaints(*complaints, spans)
+    story += _call_handling(data.calls, spans)
+    story += _case_handling(data.cases, spans)
+    story += _complaints(data.complaints, data.complaints_last_year, spans)
     return write_pdf(out, frame, story)
 
 

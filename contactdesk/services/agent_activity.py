@@ -12,15 +12,17 @@ so the replay is plain Python; talk time is summed in SQL.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..context import ServiceContext, operation
+from ..domain.permissions import Permission
+from ..domain.words import APP_SOURCE
 from ..domain.working_time import LONDON
-from ..persistence.models import APP_SOURCE, AgentEvent, CallAttempt
-from ..persistence.uow import UnitOfWork
+from ..dtos.stats import AgentActivity
+from ..persistence.models import AgentEvent, CallAttempt
 from ..telephony.records import ANSWERED
 
 OUT, AVAILABLE, PAUSED = "out", "available", "paused"
@@ -28,39 +30,27 @@ MEMBER_EVENTS = ("ADDMEMBER", "AGENTLOGIN", "AGENTCALLBACKLOGIN", "REMOVEMEMBER"
                  "AGENTCALLBACKLOGOFF", "PAUSE", "PAUSEALL", "UNPAUSE", "UNPAUSEALL")
 
 
-@dataclass(frozen=True)
-class AgentActivity:
-    agent: str
-    signed_in_seconds: int
-    paused_seconds: int
-    talk_seconds: int
-    answered: int
-
-    @property
-    def available_seconds(self) -> int:
-        return self.signed_in_seconds - self.paused_seconds
-
-    @property
-    def occupancy(self) -> float | None:
-        """Talk over available time; None when the agent was never available."""
-        if self.available_seconds <= 0:
-            return None
-        return min(self.talk_seconds / self.available_seconds, 1.0)
-
-
 def _epoch(day: date) -> int:
     return int(datetime.combine(day, time(), LONDON).timestamp())
 
 
-def agent_activity(engine: Engine, date_from: date, date_to: date, *,
+@operation(Permission.VIEW_STATISTICS)
+def agent_activity(ctx: ServiceContext, date_from: date, date_to: date, *,
                    now: datetime | None = None) -> tuple[AgentActivity, ...]:
     """Per agent of the telephony feeds, over London days ``date_from`` to ``date_to``."""
+    with ctx.uow() as uow:
+        return agent_activity_in(uow.session, date_from, date_to,
+                                 now=ctx.now() if now is None else now)
+
+
+def agent_activity_in(session: Session, date_from: date, date_to: date, *,
+                      now: datetime | None = None) -> tuple[AgentActivity, ...]:
+    """As ``agent_activity``; a session still open is cut at ``now`` when it is given."""
     start, end = _epoch(date_from), _epoch(date_to + timedelta(days=1))
     if now is not None:
         end = min(end, int(now.timestamp()))
-    with UnitOfWork(engine) as uow:
-        times = _signed_in_and_paused(uow.session, start, end)
-        talk = _talk(uow.session, date_from, date_to)
+    times = _signed_in_and_paused(session, start, end)
+    talk = _talk(session, date_from, date_to)
     agents = sorted(set(times) | set(talk))
     return tuple(AgentActivity(agent, *times.get(agent, (0, 0)), *talk.get(agent, (0, 0)))
                  for agent in agents)

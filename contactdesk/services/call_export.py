@@ -5,18 +5,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 
-from ..persistence.models import (
-    APP_SOURCE,
-    Call,
-    CallAttempt,
-    CallCase,
-    Caller,
-    Case,
-    Category,
-    User,
-)
+from ..context import ServiceContext, operation
+from ..domain.permissions import Permission
+from ..domain.words import APP_SOURCE
+from ..persistence.models import Call, CallAttempt, CallCase, Caller, Case, Category, User
 from .case_export import check_span, in_span, phone_cell, streamed
 from .table_export import check_output, write_table
 
@@ -26,7 +20,8 @@ ATTEMPT_COLUMNS = ("source", "queue", "call_id", "day", "hour", "outcome", "wait
                    "talk_seconds", "agent")
 
 
-def export_calls(engine: Engine, out: Path, date_from: date | None = None,
+@operation(Permission.EXPORT_DATA)
+def export_calls(ctx: ServiceContext, out: Path, date_from: date | None = None,
                  date_to: date | None = None) -> int:
     """The calls logged in the app that started between the dates (inclusive, UK dates)."""
     out = Path(out)
@@ -49,11 +44,12 @@ def export_calls(engine: Engine, out: Path, date_from: date | None = None,
     rows = ((started, answered, ended, agent, name, phone_cell(phone), category, outcome, ref,
              wait, _seconds(answered, ended), summary)
             for started, answered, ended, agent, name, phone, category, outcome, ref, wait, summary
-            in streamed(engine, query))
+            in streamed(ctx.uow, query))
     return write_table(out, CALL_COLUMNS, rows, sheet="Calls")
 
 
-def export_attempts(engine: Engine, out: Path, date_from: date | None = None,
+@operation(Permission.EXPORT_DATA)
+def export_attempts(ctx: ServiceContext, out: Path, date_from: date | None = None,
                     date_to: date | None = None) -> int:
     """Queue attempts from the telephony feeds, by UK day of queue entry."""
     out = Path(out)
@@ -68,13 +64,10 @@ def export_attempts(engine: Engine, out: Path, date_from: date | None = None,
         query = query.where(a.local_day >= date_from)
     if date_to:
         query = query.where(a.local_day <= date_to)
-    return write_table(out, ATTEMPT_COLUMNS, streamed(engine, query), sheet="Queue attempts")
+    return write_table(out, ATTEMPT_COLUMNS, streamed(ctx.uow, query), sheet="Queue attempts")
 
 
 def _seconds(start, end) -> int | None:
     if start is None or end is None:
         return None
     return max(round((end - start).total_seconds()), 0)
-
-
-

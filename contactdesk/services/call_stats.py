@@ -13,60 +13,27 @@ the telephony feeds when they hold any attempt in the span, else the app.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Engine, and_, case, exists, func, literal, select
+from sqlalchemy import and_, case, exists, func, literal, select
 from sqlalchemy.orm import Session
 
+from ..context import ServiceContext, operation
 from ..domain.call_metrics import (
     CallCounts,
     CallFigures,
-    Comparison,
     Definition,
     compare,
     year_earlier,
     ytd_spans,
 )
 from ..domain.errors import ValidationError
-from ..persistence.models import APP_SOURCE, CallAttempt, CallWaitDay, TelephonyFeed
-from ..persistence.uow import UnitOfWork
+from ..domain.permissions import Permission
+from ..domain.words import APP_SOURCE
+from ..dtos.stats import AUTO, TELEPHONY, CallStats, StatsQuery, YearToDate
+from ..dtos.stats import GROUPINGS as GROUPINGS  # re-exported
+from ..persistence.models import CallAttempt, CallWaitDay, TelephonyFeed
 from ..telephony.records import ABANDONED, ANSWERED, OTHER_EXITS, TIMEOUT
-
-GROUPINGS = ("hour", "day", "queue", "agent")
-TELEPHONY, AUTO = "telephony", "auto"
-
-
-@dataclass(frozen=True)
-class StatsQuery:
-    date_from: date
-    date_to: date
-    definition: Definition = Definition()
-    source: str = AUTO  # auto, telephony, app, or one feed's name
-    queue: str | None = None
-    by: str | None = None  # hour, day, queue or agent
-
-    def __post_init__(self) -> None:
-        if self.date_to < self.date_from:
-            raise ValidationError.single("to", "is before from")
-        if self.by is not None and self.by not in GROUPINGS:
-            raise ValidationError.single("by", f"'{self.by}' is not one of {', '.join(GROUPINGS)}")
-
-
-@dataclass(frozen=True)
-class CallStats:
-    figures: CallFigures
-    source: str  # the source actually used: telephony, app, or a feed name
-    source_label: str  # what that means, for the foot of a report
-    groups: tuple[tuple[object, CallFigures], ...] = ()  # (hour/day/queue/agent, figures)
-
-
-@dataclass(frozen=True)
-class YearToDate:
-    as_of: date
-    this_year: CallStats
-    last_year: CallStats
-    comparisons: tuple[Comparison, ...]
 
 
 def source_label(source: str) -> str:
@@ -78,28 +45,44 @@ def source_label(source: str) -> str:
     return f"telephony log '{source}'"
 
 
-def call_stats(engine: Engine, query: StatsQuery) -> CallStats:
-    with UnitOfWork(engine) as uow:
+@operation(Permission.VIEW_STATISTICS)
+def call_stats(ctx: ServiceContext, query: StatsQuery) -> CallStats:
+    with ctx.uow() as uow:
         return stats_in(uow.session, query)
 
 
-def year_to_date(engine: Engine, as_of: date, definition: Definition | None = None,
+@operation(Permission.VIEW_STATISTICS)
+def year_to_date(ctx: ServiceContext, as_of: date, definition: Definition | None = None,
                  source: str = AUTO, queue: str | None = None) -> YearToDate:
     """The financial year to ``as_of`` beside the same span a year earlier."""
+    with ctx.uow() as uow:
+        return year_to_date_in(uow.session, as_of, definition, source, queue)
+
+
+def year_to_date_in(session: Session, as_of: date, definition: Definition | None = None,
+                    source: str = AUTO, queue: str | None = None) -> YearToDate:
     (this_from, this_to), _last = ytd_spans(as_of)
-    return compare_with_year_earlier(engine, this_from, this_to, definition, source, queue)
+    return compare_with_year_earlier_in(session, this_from, this_to, definition, source, queue)
 
 
-def compare_with_year_earlier(engine: Engine, date_from: date, date_to: date,
+@operation(Permission.VIEW_STATISTICS)
+def compare_with_year_earlier(ctx: ServiceContext, date_from: date, date_to: date,
                               definition: Definition | None = None, source: str = AUTO,
                               queue: str | None = None) -> YearToDate:
     """A span beside the same span a year earlier (one source for both)."""
+    with ctx.uow() as uow:
+        return compare_with_year_earlier_in(uow.session, date_from, date_to, definition, source,
+                                            queue)
+
+
+def compare_with_year_earlier_in(session: Session, date_from: date, date_to: date,
+                                 definition: Definition | None = None, source: str = AUTO,
+                                 queue: str | None = None) -> YearToDate:
     definition = definition or Definition()
     last_from, last_to = year_earlier(date_from), year_earlier(date_to)
-    with UnitOfWork(engine) as uow:
-        chosen = _choose_source(uow.session, source, last_from, date_to)
-        this = stats_in(uow.session, StatsQuery(date_from, date_to, definition, chosen, queue))
-        last = stats_in(uow.session, StatsQuery(last_from, last_to, definition, chosen, queue))
+    chosen = _choose_source(session, source, last_from, date_to)
+    this = stats_in(session, StatsQuery(date_from, date_to, definition, chosen, queue))
+    last = stats_in(session, StatsQuery(last_from, last_to, definition, chosen, queue))
     return YearToDate(date_to, this, last, tuple(compare(this.figures, last.figures)))
 
 
@@ -140,14 +123,15 @@ def _choose_source(session: Session, source: str, date_from: date, date_to: date
     return TELEPHONY if telephony else APP_SOURCE
 
 
-def check_queue(engine: Engine, source: str, queue: str) -> None:
+@operation(Permission.VIEW_STATISTICS)
+def check_queue(ctx: ServiceContext, source: str, queue: str) -> None:
     """Raise when no call of ``source`` was ever in ``queue``: for a person who typed the
     name, that is a typing mistake rather than a quiet day."""
-    with UnitOfWork(engine) as uow:
-        _check_queue(uow.session, source, queue)
+    with ctx.uow() as uow:
+        check_queue_in(uow.session, source, queue)
 
 
-def _check_queue(session: Session, source: str, queue: str) -> None:
+def check_queue_in(session: Session, source: str, queue: str) -> None:
     places = []  # (table, conditions) that may hold the queue
     if source in (AUTO, APP_SOURCE):
         places.append((CallAttempt, [CallAttempt.source == APP_SOURCE]))

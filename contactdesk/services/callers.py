@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import Engine, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
+from ..context import ServiceContext, operation
+from ..domain.case_status import OPEN_STATUSES
+from ..domain.permissions import Permission
 from ..domain.validation import Phone
-from ..persistence.base import utcnow
-from ..persistence.models import Caller
-from ..persistence.uow import UnitOfWork
-
-
-@dataclass(frozen=True)
-class CallerInfo:
-    id: int
-    name: str | None
-    phone_e164: str | None
-    phone_raw: str | None
-    email: str | None
-    address: str | None
-    postcode: str | None
+from ..dtos.calls import CallerHistory, CallerInfo, PastContact
+from ..persistence.models import Call, CallCase, Caller, Case, Category
 
 
 def _info(caller: Caller) -> CallerInfo:
@@ -29,8 +20,9 @@ def _info(caller: Caller) -> CallerInfo:
                       caller.email, caller.address, caller.postcode)
 
 
-def find_by_phone(engine: Engine, e164: str) -> CallerInfo | None:
-    with UnitOfWork(engine) as uow:
+@operation(Permission.READ_CASES)
+def find_by_phone(ctx: ServiceContext, e164: str) -> CallerInfo | None:
+    with ctx.uow() as uow:
         caller = _latest_by_phone(uow.session, e164)
         return _info(caller) if caller else None
 
@@ -42,11 +34,14 @@ def _latest_by_phone(session: Session, e164: str) -> Caller | None:
 
 
 def match_or_create(session: Session, phone: Phone | None, name: str | None, email: str | None,
-                    address: str | None, postcode: str | None, uprn: int | None) -> Caller | None:
-    """The known caller with this phone (details refreshed), a new caller, or None if anonymous."""
+                    address: str | None, postcode: str | None, uprn: int | None, *,
+                    now: datetime) -> Caller | None:
+    """The known caller with this phone (details refreshed), a new caller, or None if anonymous.
+
+    ``now`` is the time of the action that brought the caller in (it stamps their row).
+    """
     if phone is None and not name:
         return None
-    now = utcnow()
     caller = _latest_by_phone(session, phone.e164) if phone else None
     if caller is None:
         caller = Caller(name=name, phone_e164=phone.e164 if phone else None,
@@ -67,31 +62,9 @@ def match_or_create(session: Session, phone: Phone | None, name: str | None, ema
     return caller
 
 
-@dataclass(frozen=True)
-class PastContact:
-    call_id: int
-    started_at: object
-    outcome: str
-    category: str | None
-    reference: str | None
-
-
-@dataclass(frozen=True)
-class CallerHistory:
-    """What the agent sees beside the form once the caller's number parses."""
-
-    caller: CallerInfo
-    recent_calls: tuple[PastContact, ...]
-    open_cases: tuple[tuple[str, str, str], ...]  # reference, category, status
-
-
-def caller_history(engine: Engine, e164: str, limit: int = 10) -> CallerHistory | None:
-    from sqlalchemy import and_
-
-    from ..domain.case_status import OPEN_STATUSES
-    from ..persistence.models import Call, CallCase, Case, Category
-
-    with UnitOfWork(engine) as uow:
+@operation(Permission.READ_CASES)
+def caller_history(ctx: ServiceContext, e164: str, limit: int = 10) -> CallerHistory | None:
+    with ctx.uow() as uow:
         s = uow.session
         caller = _latest_by_phone(s, e164)
         if caller is None:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 
+from ..context import ServiceContext, operation
 from ..domain.errors import ValidationError
+from ..domain.permissions import Permission
 from ..domain.working_time import LONDON
 from ..persistence.models import Caller, Case, Category, Service
 from ..persistence.uow import UnitOfWork
@@ -49,14 +51,16 @@ def in_span(column, date_from: date | None, date_to: date | None) -> list:
     return where
 
 
-def streamed(engine: Engine, query) -> Iterator[tuple]:
-    with UnitOfWork(engine) as uow:
+def streamed(open_uow: Callable[[], UnitOfWork], query) -> Iterator[tuple]:
+    """The rows of ``query`` in batches, read in one unit of work (``ctx.uow``)."""
+    with open_uow() as uow:
         result = uow.session.execute(query.execution_options(yield_per=FETCH_SIZE))
         for partition in result.partitions():
             yield from partition
 
 
-def export_cases(engine: Engine, out: Path, date_from: date | None = None,
+@operation(Permission.EXPORT_DATA)
+def export_cases(ctx: ServiceContext, out: Path, date_from: date | None = None,
                  date_to: date | None = None) -> int:
     """Write the cases received between the two dates (inclusive, London time) to ``out``.
 
@@ -79,5 +83,5 @@ def export_cases(engine: Engine, out: Path, date_from: date | None = None,
     rows = ((ref, received, category, service, status, name, phone_cell(phone), address,
              postcode, due, closed)
             for ref, received, category, service, status, name, phone, address, postcode, due,
-            closed in streamed(engine, query))
+            closed in streamed(ctx.uow, query))
     return write_table(out, COLUMNS, rows, sheet="Cases")

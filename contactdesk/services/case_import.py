@@ -21,23 +21,24 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..context import ServiceContext, operation
+from ..csv_input import CsvRow, read_csv_table
 from ..domain import limits
 from ..domain.case_status import CaseStatus
 from ..domain.errors import FieldIssue, ValidationError
+from ..domain.permissions import Permission
 from ..domain.validation import Findings, Phone, check_postcode, clean_text, parse_phone
 from ..domain.working_time import LONDON
-from ..persistence.base import utcnow
+from ..dtos.changes import Changed
+from ..dtos.imports import ImportReport, RowProblem
 from ..persistence.models import Case, Category, Property
-from ..persistence.uow import UnitOfWork
 from . import callers, catalogue
 from .calls import create_case
-from .csv_input import CsvRow, read_csv_table
-from .row_report import ImportReport, RowProblem
 
 __all__ = [
     "BATCH_SIZE",
@@ -106,8 +107,8 @@ class _CategoryRef:
 class _Catalogue:
     """Category and service lookups, each distinct text looked up once per import."""
 
-    def __init__(self, engine: Engine):
-        self._engine = engine
+    def __init__(self, ctx: ServiceContext):
+        self._ctx = ctx
         self._categories: dict[str, _CategoryRef | str] = {}
         self._services: dict[str, str | FieldIssue] = {}
 
@@ -115,7 +116,7 @@ class _Catalogue:
         """The category, or the message saying why the text names none."""
         key = text.strip().lower()
         if key not in self._categories:
-            with UnitOfWork(self._engine) as uow:
+            with self._ctx.uow() as uow:
                 try:
                     found = catalogue.find_category(uow.session, text)
                 except ValidationError as exc:
@@ -130,7 +131,7 @@ class _Catalogue:
         """The service's code, or the issue saying why the text names none."""
         key = text.strip().lower()
         if key not in self._services:
-            with UnitOfWork(self._engine) as uow:
+            with self._ctx.uow() as uow:
                 try:
                     self._services[key] = catalogue.find_service(uow.session, text).code
                 except ValidationError as exc:
@@ -176,7 +177,8 @@ def _fingerprint(received_at: datetime, category: _CategoryRef, service_code: st
     return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def _check_row(row: CsvRow, columns: int, lookup: _Catalogue, now: datetime) -> _CaseRow | Findings:
+def _check_row(row: CsvRow, columns: int, lookup: _Catalogue,
+               now: datetime) -> _CaseRow | Findings:
     """The row ready to import, or the findings that refuse it (every bad field)."""
     cells = row.cells
     findings = Findings()
@@ -267,12 +269,11 @@ def _retryable(exc: Exception) -> bool:
     return "database is locked" in str(original)
 
 
-def _write_batch(engine: Engine, rows: list[_CaseRow], user_id: int | None,
-                 reason: str) -> _BatchResult:
+def _write_batch(ctx: ServiceContext, rows: list[_CaseRow], reason: str) -> _BatchResult:
     for attempt in range(1, MAX_ATTEMPTS + 1):
         try:
-            with UnitOfWork(engine, user_id, write=True) as uow:
-                result = _insert_batch(uow.session, rows, user_id, reason)
+            with ctx.uow(write=True) as uow:
+                result = _insert_batch(uow.session, rows, ctx.actor.user_id, reason, ctx.now())
                 uow.commit()
                 return result
         except (DBAPIError, StaleDataError) as exc:
@@ -282,8 +283,8 @@ def _write_batch(engine: Engine, rows: list[_CaseRow], user_id: int | None,
     raise AssertionError("unreachable")
 
 
-def _insert_batch(s: Session, rows: list[_CaseRow], user_id: int | None,
-                  reason: str) -> _BatchResult:
+def _insert_batch(s: Session, rows: list[_CaseRow], user_id: int | None, reason: str,
+                  now: datetime) -> _BatchResult:
     keys = [r.key for r in rows]
     present = set(s.scalars(select(Case.idempotency_key).where(Case.idempotency_key.in_(keys))))
     todo = [r for r in rows if r.key not in present]
@@ -300,13 +301,14 @@ def _insert_batch(s: Session, rows: list[_CaseRow], user_id: int | None,
         if category is None:
             category = categories[r.category.id] = s.get(Category, r.category.id)
         caller = callers.match_or_create(s, r.phone, r.caller_name, None, r.address, r.postcode,
-                                         None)
+                                         None, now=now)
         service, routing_reason = catalogue.route(s, category, r.service, reason)
         create_case(
             s, category=category, service_id=service.id, routing_reason=routing_reason,
             description=r.description, location=r.address, postcode=r.postcode, usrn=None,
             uprn=None, caller_id=caller.id if caller else None, received_at=r.received_at,
-            priority="normal", user_id=user_id, idempotency_key=r.key, status=r.status,
+            priority="normal", user_id=user_id, idempotency_key=r.key, now=now,
+            status=r.status,
         )
     todo.sort(key=lambda r: r.line)
     return _BatchResult(todo, len(rows) - len(todo), known)
@@ -324,7 +326,8 @@ def _record(report: ImportReport, result: _BatchResult) -> None:
                                    for w in findings.warnings)
 
 
-def import_cases(engine: Engine, path: Path, user_id: int | None = None, *,
+@operation(Permission.IMPORT_CASES, changes=(Changed.CASES, Changed.CALLS,))
+def import_cases(ctx: ServiceContext, path: Path, *,
                  batch_size: int = BATCH_SIZE) -> ImportReport:
     """Import the cases in the CSV file at ``path``; see the module docstring.
 
@@ -335,8 +338,8 @@ def import_cases(engine: Engine, path: Path, user_id: int | None = None, *,
     table = read_csv_table(path, REQUIRED_COLUMNS, OPTIONAL_COLUMNS)
     reason = f"imported from {path.name}"[: limits.REASON]
     report = ImportReport()
-    lookup = _Catalogue(engine)
-    now = utcnow()
+    lookup = _Catalogue(ctx)
+    now = ctx.now()
     seen: set[str] = set()
     batch: list[_CaseRow] = []
     for row in table.rows:
@@ -352,9 +355,9 @@ def import_cases(engine: Engine, path: Path, user_id: int | None = None, *,
         seen.add(checked.key)
         batch.append(checked)
         if len(batch) >= batch_size:
-            _record(report, _write_batch(engine, batch, user_id, reason))
+            _record(report, _write_batch(ctx, batch, reason))
             batch = []
     if batch:
-        _record(report, _write_batch(engine, batch, user_id, reason))
+        _record(report, _write_batch(ctx, batch, reason))
     report.warnings.sort(key=lambda p: p.line)
     return report

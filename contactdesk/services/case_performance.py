@@ -9,55 +9,51 @@ target when that was no later than its due time. Days are Europe/London days.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Engine, and_, case, func, select
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import Session
 
+from ..context import ServiceContext, operation
 from ..domain.call_metrics import year_earlier
+from ..domain.permissions import Permission
+from ..dtos.reports import CaseComparison, ServiceCases
 from ..persistence.models import Case, Service
-from ..persistence.uow import UnitOfWork
 from .daily_summary import day_bounds
 from .service_deadlines import DONE, first_finished
 
 
-@dataclass(frozen=True)
-class ServiceCases:
-    service: str
-    created: int
-    closed: int  # finished: first resolved or closed in the span
-    closed_within_target: int
-
-    @property
-    def within_target(self) -> float | None:
-        return self.closed_within_target / self.closed if self.closed else None
-
-
-@dataclass(frozen=True)
-class CaseComparison:
-    service: str
-    this_year: ServiceCases
-    last_year: ServiceCases
-
-
-def case_handling(engine: Engine, date_from: date, date_to: date) -> tuple[ServiceCases, ...]:
+@operation(Permission.VIEW_STATISTICS)
+def case_handling(ctx: ServiceContext, date_from: date, date_to: date) -> tuple[ServiceCases, ...]:
     """One row per service (all services, busiest first), then a row "All services"."""
+    with ctx.uow() as uow:
+        return case_handling_in(uow.session, date_from, date_to)
+
+
+@operation(Permission.VIEW_STATISTICS)
+def case_handling_compared(ctx: ServiceContext, date_from: date,
+                           date_to: date) -> tuple[CaseComparison, ...]:
+    """Each service's case handling in the span beside the same span a year earlier."""
+    with ctx.uow() as uow:
+        return case_handling_compared_in(uow.session, date_from, date_to)
+
+
+def case_handling_in(session: Session, date_from: date, date_to: date) -> tuple[ServiceCases, ...]:
     start, _ = day_bounds(date_from)
     _, end = day_bounds(date_to)
     received = and_(Case.received_at >= start, Case.received_at < end)
     done = first_finished()
     finished = and_(Case.status.in_(DONE), done.c.finished_at >= start, done.c.finished_at < end)
-    with UnitOfWork(engine) as uow:
-        rows = uow.session.execute(
-            select(Service.name,
-                   func.coalesce(func.sum(case((received, 1), else_=0)), 0),
-                   func.coalesce(func.sum(case((finished, 1), else_=0)), 0),
-                   func.coalesce(func.sum(case((and_(finished, done.c.finished_at <= Case.due_at),
-                                               1), else_=0)), 0))
-            .select_from(Service).outerjoin(Case, Case.service_id == Service.id)
-            .outerjoin(done, done.c.case_id == Case.id)
-            .where(Service.active.is_(True) | Case.id.is_not(None))
-            .group_by(Service.name)).all()
+    rows = session.execute(
+        select(Service.name,
+               func.coalesce(func.sum(case((received, 1), else_=0)), 0),
+               func.coalesce(func.sum(case((finished, 1), else_=0)), 0),
+               func.coalesce(func.sum(case((and_(finished, done.c.finished_at <= Case.due_at),
+                                           1), else_=0)), 0))
+        .select_from(Service).outerjoin(Case, Case.service_id == Service.id)
+        .outerjoin(done, done.c.case_id == Case.id)
+        .where(Service.active.is_(True) | Case.id.is_not(None))
+        .group_by(Service.name)).all()
     services = sorted((ServiceCases(name, int(a), int(b), int(c)) for name, a, b, c in rows),
                       key=lambda s: (-s.created, s.service))
     total = ServiceCases("All services", sum(s.created for s in services),
@@ -66,9 +62,10 @@ def case_handling(engine: Engine, date_from: date, date_to: date) -> tuple[Servi
     return (*services, total)
 
 
-def case_handling_compared(engine: Engine, date_from: date, date_to: date) -> tuple[CaseComparison, ...]:
-    """Each service's case handling in the span beside the same span a year earlier."""
-    this = case_handling(engine, date_from, date_to)
-    last = {s.service: s for s in case_handling(engine, year_earlier(date_from), year_earlier(date_to))}
+def case_handling_compared_in(session: Session, date_from: date,
+                              date_to: date) -> tuple[CaseComparison, ...]:
+    this = case_handling_in(session, date_from, date_to)
+    last = {s.service: s for s in case_handling_in(session, year_earlier(date_from),
+                                                   year_earlier(date_to))}
     return tuple(CaseComparison(s.service, s, last.get(s.service, ServiceCases(s.service, 0, 0, 0)))
                  for s in this)

@@ -47,7 +47,6 @@ from datetime import datetime
 
 from sqlalchemy import (
     ColumnElement,
-    Engine,
     Select,
     and_,
     case,
@@ -66,8 +65,10 @@ from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.sql.selectable import Join
 
+from ..context import ServiceContext, operation
 from ..domain.case_status import OPEN_STATUSES
-from ..persistence.base import utcnow
+from ..domain.permissions import Permission
+from ..dtos.cases import CaseCursor, CasePage, CaseQuery, CaseRow
 from ..persistence.models import (
     Caller,
     CallerNameWord,
@@ -101,63 +102,19 @@ WINDOW = (5_000, 50_000)
 FALLBACK_MATCHES = 200_000
 
 
-@dataclass(frozen=True)
-class CaseQuery:
-    text: str = ""  # reference, phone (any format), caller name, street or postcode
-    statuses: tuple[str, ...] = ()  # empty: any
-    service_id: int | None = None
-    category_id: int | None = None
-    overdue_only: bool = False
-    mine_user_id: int | None = None  # cases created or last updated by this user
-    sort: str = "received_at"  # reference, received_at, due_at, status, category, service
-    descending: bool = True
-
-
-@dataclass(frozen=True)
-class CaseRow:
-    id: int
-    reference: str
-    received_at: datetime
-    status: str
-    category: str
-    service: str
-    caller_name: str | None
-    location: str | None
-    postcode: str | None
-    due_at: datetime | None
-    overdue: bool
-
-
-@dataclass(frozen=True)
-class CaseCursor:
-    """Where the next page starts: the sort value and id of the last row shown (keyset paging).
-
-    The sort value is that row's value of the sort column, except: for the
-    category and service sorts it is the (name, id) of its category or service,
-    so two of the same name still page correctly; in the due-time sort it is
-    None once the list has reached the cases without a due time.
-    """
-
-    sort_value: object
-    id: int
-
-
-@dataclass(frozen=True)
-class CasePage:
-    rows: tuple[CaseRow, ...]
-    next: CaseCursor | None  # None: no more rows
-
-
-def search_cases(engine: Engine, query: CaseQuery, after: CaseCursor | None = None,
+@operation(Permission.READ_CASES)
+def search_cases(ctx: ServiceContext, query: CaseQuery, after: CaseCursor | None = None,
                  limit: int = 200) -> CasePage:
     """One page of the cases matching ``query``, in its sort order, after ``after``."""
     if query.sort not in SORTS:
         raise ValueError(f"unknown sort '{query.sort}' (one of: {', '.join(SORTS)})")
     if not 1 <= limit <= MAX_LIMIT:
         raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
-    now = utcnow()
+    now = ctx.now()
     found: list = []
-    with engine.connect() as connection:
+    with ctx.uow() as uow:
+        # Plain Core statements: the planner reads rows, never ORM objects.
+        connection = uow.session.connection()
         planner = _Planner(query, connection.dialect.name, now)
         planner.measure(connection)
         for phase in _phases(query.sort, after):

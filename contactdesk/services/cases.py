@@ -8,13 +8,13 @@ the hold the same way.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..context import ServiceContext, operation
 from ..domain import limits
 from ..domain.case_status import (
     FINISHED_STATUSES,
@@ -24,11 +24,13 @@ from ..domain.case_status import (
     check_transition,
 )
 from ..domain.errors import ConflictError, NotFoundError, TransitionError, ValidationError
+from ..domain.permissions import Permission
 from ..domain.validation import Findings, clean_text
+from ..domain.words import NOTE_VISIBILITY
 from ..domain.working_days import due_after_holds
-from ..persistence.base import utcnow
+from ..dtos.cases import CaseDetail, CaseSummary, HistoryEntry, HoldInfo, NoteInfo
+from ..dtos.changes import Changed
 from ..persistence.models import (
-    NOTE_VISIBILITY,
     AuditEntry,
     Call,
     CallCase,
@@ -45,65 +47,6 @@ from ..persistence.uow import UnitOfWork
 from . import catalogue
 from .calls import duplicate_window
 from .settings import load_settings
-
-
-@dataclass(frozen=True)
-class CaseSummary:
-    id: int
-    reference: str
-    status: str
-    category: str
-    service: str
-    received_at: datetime
-    due_at: datetime | None
-    location: str | None
-    postcode: str | None
-    version: int
-
-
-@dataclass(frozen=True)
-class NoteInfo:
-    id: int
-    author: str | None
-    visibility: str
-    body: str
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    at: datetime
-    user: str | None
-    action: str
-    field: str | None
-    old_value: str | None
-    new_value: str | None
-
-
-@dataclass(frozen=True)
-class HoldInfo:
-    """The case is waiting for the caller: its clock stopped at ``started_at``."""
-
-    started_at: datetime
-    reason: str
-    started_by: str | None
-    due_before: datetime | None  # the due time when the hold began
-
-
-@dataclass(frozen=True)
-class CaseDetail:
-    summary: CaseSummary
-    description: str
-    priority: str
-    caller_name: str | None
-    caller_phone: str | None
-    duplicate_of: str | None
-    closed_at: datetime | None
-    allowed_statuses: tuple[str, ...]
-    notes: tuple[NoteInfo, ...]
-    calls: tuple[tuple[int, datetime, str], ...]
-    history: tuple[HistoryEntry, ...]
-    hold: HoldInfo | None = None  # set while the case waits for the caller
 
 
 def _summary_query():
@@ -143,10 +86,12 @@ def _commit(uow: UnitOfWork, reference: str) -> None:
                             "reload it, your text is kept") from None
 
 
-def change_status(engine: Engine, reference: str, target: str, user_id: int | None, *,
+@operation(Permission.WORK_CASES, changes=(Changed.CASES,))
+def change_status(ctx: ServiceContext, reference: str, target: str, *,
                   expected_version: int | None = None, reason: str = "",
                   duplicate_of: str = "") -> CaseSummary:
-    with UnitOfWork(engine, user_id, write=True) as uow:
+    user_id = ctx.actor.user_id
+    with ctx.uow(write=True) as uow:
         s = uow.session
         case = _load(s, reference)
         _check_version(case, expected_version)
@@ -159,11 +104,12 @@ def change_status(engine: Engine, reference: str, target: str, user_id: int | No
         elif case.duplicate_of_id is not None:
             case.duplicate_of_id = None
         findings.raise_if_errors()
-        now = utcnow()
+        now = ctx.now()
         if new_status in FINISHED_STATUSES:
             _end_hold(s, case, user_id, now)
-        s.add(CaseStatusChange(case_id=case.id, from_status=case.status, to_status=new_status.value,
-                               reason=why, changed_by_id=user_id, changed_at=now))
+        s.add(CaseStatusChange(case_id=case.id, from_status=case.status,
+                               to_status=new_status.value, reason=why, changed_by_id=user_id,
+                               changed_at=now))
         case.status = new_status.value
         case.closed_at = now if new_status in FINISHED_STATUSES else None
         case.updated_at, case.updated_by_id = now, user_id
@@ -184,28 +130,31 @@ def _duplicate_target(session: Session, case: Case, reference: str) -> Case:
     return original
 
 
-def add_note(engine: Engine, reference: str, body: str, user_id: int | None,
+@operation(Permission.WORK_CASES, changes=(Changed.CASES,))
+def add_note(ctx: ServiceContext, reference: str, body: str,
              visibility: str = "internal") -> NoteInfo:
     findings = Findings()
     text = clean_text(body, limits.NOTE, findings, "note", required=True)
     if visibility not in NOTE_VISIBILITY:
         findings.error("visibility", f"'{visibility}' is not one of {', '.join(NOTE_VISIBILITY)}")
     findings.raise_if_errors()
-    with UnitOfWork(engine, user_id, write=True) as uow:
+    with ctx.uow(write=True) as uow:
         s = uow.session
         case = _load(s, reference)
-        note = CaseNote(case_id=case.id, author_id=user_id, visibility=visibility, body=text,
-                        created_at=utcnow())
+        note = CaseNote(case_id=case.id, author_id=ctx.actor.user_id, visibility=visibility,
+                        body=text, created_at=ctx.now())
         s.add(note)
         uow.commit()
-        author = s.get(User, user_id).full_name if user_id else None
+        # As get_case shows it: the author's name only when the note has a users row to name.
+        author = ctx.actor.full_name if ctx.actor.user_id is not None else None
         return NoteInfo(note.id, author, visibility, text, note.created_at)
 
 
-def reassign(engine: Engine, reference: str, service: str, reason: str, user_id: int | None, *,
+@operation(Permission.WORK_CASES, changes=(Changed.CASES,))
+def reassign(ctx: ServiceContext, reference: str, service: str, reason: str, *,
              expected_version: int | None = None) -> CaseSummary:
     """Send a case to another service; a reason is required when leaving the default."""
-    with UnitOfWork(engine, user_id, write=True) as uow:
+    with ctx.uow(write=True) as uow:
         s = uow.session
         case = _load(s, reference)
         _check_version(case, expected_version)
@@ -213,20 +162,22 @@ def reassign(engine: Engine, reference: str, service: str, reason: str, user_id:
         target, why = catalogue.route(s, category, service, reason)
         if target.id != case.service_id:
             case.service_id, case.routing_reason = target.id, why
-            case.updated_at, case.updated_by_id = utcnow(), user_id
+            case.updated_at, case.updated_by_id = ctx.now(), ctx.actor.user_id
             if case.status == CaseStatus.NEW.value:
                 check_transition(case.status, CaseStatus.ROUTED)
         _commit(uow, case.reference)
         return _summary(s.execute(_summary_query().where(Case.id == case.id)).one())
 
 
-def hold(engine: Engine, reference: str, reason: str, user_id: int | None, *,
+@operation(Permission.WORK_CASES, changes=(Changed.CASES,))
+def hold(ctx: ServiceContext, reference: str, reason: str, *,
          expected_version: int | None = None) -> CaseSummary:
     """Stop the case's clock while it waits for the caller (a reason is required)."""
     findings = Findings()
     why = clean_text(reason, limits.REASON, findings, "hold_reason", required=True)
     findings.raise_if_errors()
-    with UnitOfWork(engine, user_id, write=True) as uow:
+    user_id = ctx.actor.user_id
+    with ctx.uow(write=True) as uow:
         s = uow.session
         case = _load(s, reference)
         _check_version(case, expected_version)
@@ -235,7 +186,7 @@ def hold(engine: Engine, reference: str, reason: str, user_id: int | None, *,
                                   "only an open case can wait for the caller")
         if _open_hold(s, case) is not None:
             raise TransitionError(f"{case.reference} is already waiting for the caller")
-        now = utcnow()
+        now = ctx.now()
         s.add(CaseHold(case_id=case.id, started_at=now, reason=why, due_before=case.due_at,
                        started_by_id=user_id))
         case.due_at = None
@@ -244,14 +195,16 @@ def hold(engine: Engine, reference: str, reason: str, user_id: int | None, *,
         return _summary(s.execute(_summary_query().where(Case.id == case.id)).one())
 
 
-def resume(engine: Engine, reference: str, user_id: int | None, *,
+@operation(Permission.WORK_CASES, changes=(Changed.CASES,))
+def resume(ctx: ServiceContext, reference: str, *,
            expected_version: int | None = None) -> CaseSummary:
     """Start the clock again: the due time moves on by the opening time the case waited."""
-    with UnitOfWork(engine, user_id, write=True) as uow:
+    user_id = ctx.actor.user_id
+    with ctx.uow(write=True) as uow:
         s = uow.session
         case = _load(s, reference)
         _check_version(case, expected_version)
-        now = utcnow()
+        now = ctx.now()
         if not _end_hold(s, case, user_id, now):
             raise TransitionError(f"{case.reference} is not waiting for the caller")
         case.updated_at, case.updated_by_id = now, user_id
@@ -277,15 +230,16 @@ def _end_hold(session: Session, case: Case, user_id: int | None, now: datetime) 
     return True
 
 
-def find_duplicates(engine: Engine, category: str, *, usrn: int | None = None,
+@operation(Permission.READ_CASES)
+def find_duplicates(ctx: ServiceContext, category: str, *, usrn: int | None = None,
                     uprn: int | None = None, postcode: str | None = None) -> list[CaseSummary]:
     """Open cases in the same category at the same street or property, recent first."""
     if usrn is None and uprn is None and not postcode:
         return []
-    with UnitOfWork(engine) as uow:
+    with ctx.uow() as uow:
         s = uow.session
         found = catalogue.find_category(s, category)
-        since = utcnow() - duplicate_window(s)
+        since = ctx.now() - duplicate_window(s)
         places = []
         if uprn is not None:
             places.append(Case.uprn == uprn)
@@ -300,15 +254,17 @@ def find_duplicates(engine: Engine, category: str, *, usrn: int | None = None,
         return [_summary(row) for row in s.execute(query)]
 
 
-def get_case(engine: Engine, reference: str) -> CaseDetail:
-    with UnitOfWork(engine) as uow:
+@operation(Permission.READ_CASES)
+def get_case(ctx: ServiceContext, reference: str) -> CaseDetail:
+    with ctx.uow() as uow:
         s = uow.session
         case = _load(s, reference)
         summary = _summary(s.execute(_summary_query().where(Case.id == case.id)).one())
         caller = s.get(Caller, case.caller_id) if case.caller_id else None
         original = aliased(Case)
-        duplicate_of = s.scalar(select(original.reference).where(original.id == case.duplicate_of_id)) \
-            if case.duplicate_of_id else None
+        duplicate_of = s.scalar(
+            select(original.reference).where(original.id == case.duplicate_of_id)
+        ) if case.duplicate_of_id else None
         notes = tuple(
             NoteInfo(n.id, name, n.visibility, n.body, n.created_at)
             for n, name in s.execute(
@@ -321,11 +277,15 @@ def get_case(engine: Engine, reference: str) -> CaseDetail:
                 .join(CallCase, CallCase.call_id == Call.id)
                 .where(CallCase.case_id == case.id).order_by(Call.started_at))
         )
+        # A change made by an account without a users row (an operating-system
+        # account) is shown under the name it signed in with.
         history = tuple(
             HistoryEntry(a.at, name, a.action, a.field, a.old_value, a.new_value)
             for a, name in s.execute(
-                select(AuditEntry, User.full_name).outerjoin(User, User.id == AuditEntry.user_id)
-                .where(AuditEntry.entity == Case.__tablename__, AuditEntry.entity_id == str(case.id))
+                select(AuditEntry, func.coalesce(User.full_name, AuditEntry.actor))
+                .outerjoin(User, User.id == AuditEntry.user_id)
+                .where(AuditEntry.entity == Case.__tablename__,
+                       AuditEntry.entity_id == str(case.id))
                 .order_by(AuditEntry.id))
         )
         held = _open_hold(s, case)

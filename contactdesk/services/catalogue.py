@@ -1,76 +1,15 @@
-"""Services and enquiry categories: seeding, lookup and routing."""
+"""Services and enquiry categories: lookup and routing."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .. import catalogue as seed
+from ..context import ServiceContext, operation
 from ..domain.errors import FieldIssue, NotFoundError, ValidationError
-from ..persistence.models import Category, CategoryGroup, Service, Setting
-from ..persistence.uow import UnitOfWork
-
-
-@dataclass(frozen=True)
-class ServiceInfo:
-    id: int
-    code: str
-    name: str
-
-
-@dataclass(frozen=True)
-class CategoryInfo:
-    id: int
-    code: str
-    name: str
-    group_name: str
-    prefix: str
-    service_id: int
-    service_name: str
-    target_amount: int
-    target_unit: str
-    location_required: bool
-    prompts: tuple[str, ...]
-    active: bool
-
-
-def seed_reference_data(engine: Engine) -> None:
-    """Insert the starting services, categories and settings that are missing.
-
-    Matching is by code, so running it again (every ``db upgrade``) never
-    overwrites what administrators have edited since.
-    """
-    with UnitOfWork(engine, write=True) as uow:
-        s = uow.session
-        services = {row.code: row for row in s.scalars(select(Service))}
-        for item in seed.SERVICES:
-            if item.code not in services:
-                services[item.code] = Service(code=item.code, name=item.name,
-                                              contact_email=item.contact_email, active=True)
-                s.add(services[item.code])
-        groups = {row.code: row for row in s.scalars(select(CategoryGroup))}
-        for order, item in enumerate(seed.GROUPS):
-            if item.code not in groups:
-                groups[item.code] = CategoryGroup(code=item.code, name=item.name,
-                                                  prefix=item.prefix, sort_order=order)
-                s.add(groups[item.code])
-        s.flush()
-        existing = set(s.scalars(select(Category.code)))
-        for item in seed.CATEGORIES:
-            if item.code not in existing:
-                s.add(Category(
-                    code=item.code, name=item.name, group_id=groups[item.group].id,
-                    default_service_id=services[item.service].id, target_amount=item.target,
-                    target_unit=item.unit, location_required=item.location_required,
-                    prompts="\n".join(item.prompts), keywords=item.keywords, active=True,
-                ))
-        have = set(s.scalars(select(Setting.key)))
-        for key, value in seed.DEFAULT_SETTINGS.items():
-            if key not in have:
-                s.add(Setting(key=key, value=value))
-        uow.commit()
+from ..domain.permissions import Permission
+from ..dtos.catalogue import CategoryInfo, ServiceInfo
+from ..persistence.models import Category, CategoryGroup, Service
 
 
 def _category_info(category: Category) -> CategoryInfo:
@@ -85,17 +24,21 @@ def _category_info(category: Category) -> CategoryInfo:
     )
 
 
-def list_categories(engine: Engine, *, include_inactive: bool = False) -> list[CategoryInfo]:
-    with UnitOfWork(engine) as uow:
-        query = select(Category).join(Category.group).order_by(CategoryGroup.sort_order, Category.name)
+@operation(Permission.READ_CATALOGUE)
+def list_categories(ctx: ServiceContext, *, include_inactive: bool = False) -> list[CategoryInfo]:
+    with ctx.uow() as uow:
+        query = (select(Category).join(Category.group)
+                 .order_by(CategoryGroup.sort_order, Category.name))
         if not include_inactive:
             query = query.where(Category.active.is_(True))
         return [_category_info(c) for c in uow.session.scalars(query)]
 
 
-def list_services(engine: Engine) -> list[ServiceInfo]:
-    with UnitOfWork(engine) as uow:
-        rows = uow.session.scalars(select(Service).where(Service.active.is_(True)).order_by(Service.name))
+@operation(Permission.READ_CATALOGUE)
+def list_services(ctx: ServiceContext) -> list[ServiceInfo]:
+    with ctx.uow() as uow:
+        rows = uow.session.scalars(
+            select(Service).where(Service.active.is_(True)).order_by(Service.name))
         return [ServiceInfo(r.id, r.code, r.name) for r in rows]
 
 
@@ -139,8 +82,9 @@ def route(session: Session, category: Category, override: str | None, reason: st
     return service, reason.strip()
 
 
-def get_category(engine: Engine, code: str) -> CategoryInfo:
-    with UnitOfWork(engine) as uow:
+@operation(Permission.READ_CATALOGUE)
+def get_category(ctx: ServiceContext, code: str) -> CategoryInfo:
+    with ctx.uow() as uow:
         category = uow.session.scalar(select(Category).where(Category.code == code))
         if category is None:
             raise NotFoundError(f"no category with code '{code}'")

@@ -2,25 +2,23 @@
 
 Anyone may log a complaint (from a call, or by converting a case); handling it
 (assigning officers, acknowledging, extending, recording outcomes, escalating)
-is for supervisors and administrators. Every change passes the version the
+needs the handling permission (supervisors and administrators). Every change passes the version the
 person saw: if someone else saved first, ConflictError, never last-write-wins.
 Rules live in ``domain.complaints``; this module loads, checks and saves.
 """
 
 from __future__ import annotations
 
-import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..context import ServiceContext, operation
 from ..domain import limits
 from ..domain.complaints import (
-    Countdown,
     Outcome,
     Stage,
     check_escalation,
@@ -33,21 +31,15 @@ from ..domain.complaints import (
     stage_from,
     time_taken,
 )
-from ..domain.errors import (
-    ConflictError,
-    FieldIssue,
-    NotFoundError,
-    PermissionDenied,
-    TransitionError,
-    ValidationError,
-)
+from ..domain.errors import ConflictError, NotFoundError, TransitionError, ValidationError
+from ..domain.permissions import Permission
 from ..domain.validation import Findings, check_email, clean_text, parse_phone
+from ..domain.words import CHANNELS, COMPLAINT_PREFIX
 from ..domain.working_days import WorkingDays
 from ..domain.working_time import LONDON
-from ..persistence.base import utcnow
+from ..dtos.changes import Changed
+from ..dtos.complaints import ComplaintDetail, ComplaintInput, ComplaintSaved, StageInfo
 from ..persistence.models import (
-    CHANNELS,
-    COMPLAINT_PREFIX,
     AuditEntry,
     Call,
     Caller,
@@ -58,15 +50,17 @@ from ..persistence.models import (
     User,
 )
 from ..persistence.references import allocate_references
-from ..persistence.uow import UnitOfWork
 from . import catalogue
 from .settings import load_settings
-
-HANDLER_ROLES = ("supervisor", "admin")
 
 
 def london_today() -> date:
     return datetime.now(LONDON).date()
+
+
+def _today(ctx: ServiceContext, today: date | None) -> date:
+    """The day of the action in the UK, from the context's clock unless given."""
+    return today or ctx.now().astimezone(LONDON).date()
 
 
 def complaint_calendar(session: Session) -> WorkingDays:
@@ -74,90 +68,15 @@ def complaint_calendar(session: Session) -> WorkingDays:
     return WorkingDays(region=load_settings(session).opening_hours.holiday_region)
 
 
-@dataclass(frozen=True)
-class ComplaintInput:
-    """What was typed to log a complaint; text is raw, the service cleans it."""
-
-    idempotency_key: str = field(default_factory=lambda: str(uuid.uuid4()))
-    complainant_name: str = ""
-    complainant_phone: str = ""
-    complainant_email: str = ""
-    complainant_address: str = ""
-    service: str = ""  # code or name; blank when converting a case: the case's service
-    description: str = ""
-    desired_outcome: str = ""
-    channel: str = "phone"
-    received_on: date | None = None  # blank: today
-    case_reference: str = ""  # the case this complaint is about (converting a case)
-    call_id: int | None = None  # the call it was made on
-    officer_id: int | None = None  # the Stage 1 officer, if known already
-
-
-@dataclass(frozen=True)
-class ComplaintSaved:
-    reference: str
-    warnings: tuple[FieldIssue, ...]
-
-
-@dataclass(frozen=True)
-class StageInfo:
-    stage: str
-    label: str
-    officer_id: int | None
-    officer: str | None
-    opened_on: date
-    escalation_reason: str | None
-    acknowledge_by: date | None
-    acknowledged_on: date | None
-    respond_by: date | None
-    extension_days: int
-    extension_reason: str | None
-    outcome: str | None
-    outcome_label: str | None
-    lessons_learnt: str | None
-    remedy: str | None
-    response_on: date | None
-    working_days_taken: int | None
-    calendar_days_taken: int | None
-    within_deadline: bool | None  # None: not answered yet, or no deadline of the council's
-
-
-@dataclass(frozen=True)
-class ComplaintDetail:
-    reference: str
-    status: str  # open or closed
-    current_stage: str
-    stage_label: str
-    service: str
-    complainant_name: str
-    complainant_phone: str | None
-    complainant_email: str | None
-    complainant_address: str | None
-    description: str
-    desired_outcome: str | None
-    channel: str
-    received_on: date
-    closed_on: date | None
-    case_reference: str | None
-    call_id: int | None
-    logged_by: str | None
-    version: int
-    stages: tuple[StageInfo, ...]
-    countdown: Countdown | None  # the open stage's next deadline; None when closed
-    actions: tuple[str, ...]  # assign, acknowledge, extend, respond, escalate
-    next_stages: tuple[str, ...]  # where an escalation may go now
-
-    @property
-    def current(self) -> StageInfo:
-        return self.stages[-1]
-
-
 # -- logging -------------------------------------------------------------------------------
 
-def log_complaint(engine: Engine, data: ComplaintInput, user_id: int | None, *,
+@operation(Permission.LOG_COMPLAINTS, changes=(Changed.COMPLAINTS,))
+def log_complaint(ctx: ServiceContext, data: ComplaintInput, *,
                   today: date | None = None) -> ComplaintSaved:
     """Save a new complaint at Stage 1; a retried save with the same key returns the first."""
-    today = today or london_today()
+    if data.officer_id is not None:  # naming the officer is handling it
+        ctx.require(Permission.HANDLE_COMPLAINTS)
+    today = _today(ctx, today)
     findings = Findings()
     phone = parse_phone(data.complainant_phone, findings, "complainant_phone")
     email = check_email(data.complainant_email, findings, "complainant_email")
@@ -167,13 +86,15 @@ def log_complaint(engine: Engine, data: ComplaintInput, user_id: int | None, *,
                              required=True)
     wants = clean_text(data.desired_outcome, limits.DESCRIPTION, findings, "desired_outcome")
     if data.channel not in CHANNELS:
-        findings.error("channel", f"'{data.channel}' is not a channel (one of: {', '.join(CHANNELS)})")
+        findings.error("channel",
+                       f"'{data.channel}' is not a channel (one of: {', '.join(CHANNELS)})")
     received = data.received_on or today
     if received > today:
         findings.error("received_on", "cannot be in the future")
     if not data.case_reference.strip() and not data.service.strip():
         findings.error("service", "is required: which service is the complaint about?")
-    with UnitOfWork(engine, user_id, write=True) as uow:
+    user_id = ctx.actor.user_id
+    with ctx.uow(write=True) as uow:
         s = uow.session
         earlier = s.scalar(select(Complaint.reference)
                            .where(Complaint.idempotency_key == data.idempotency_key))
@@ -197,12 +118,9 @@ def log_complaint(engine: Engine, data: ComplaintInput, user_id: int | None, *,
             findings.error("complainant_name", "is required: who is complaining?")
         if data.call_id is not None and s.get(Call, data.call_id) is None:
             findings.error("call", f"no call {data.call_id}")
-        officer = None
-        if data.officer_id is not None:
-            _require_handler(s, user_id, "assign complaint officers")
-            officer = _officer(s, data.officer_id)
+        officer = _officer(s, data.officer_id) if data.officer_id is not None else None
         findings.raise_if_errors()
-        now = utcnow()
+        now = ctx.now()
         (reference,) = allocate_references(s, COMPLAINT_PREFIX)
         complaint = Complaint(
             reference=reference, service_id=service_id, complainant_name=name,
@@ -248,61 +166,65 @@ def _new_stage(session: Session, complaint: Complaint, stage: Stage, opened_on: 
 
 # -- handling ------------------------------------------------------------------------------
 
-def assign_officer(engine: Engine, reference: str, officer_id: int, user_id: int | None, *,
+@operation(Permission.HANDLE_COMPLAINTS, changes=(Changed.COMPLAINTS,))
+def assign_officer(ctx: ServiceContext, reference: str, officer_id: int, *,
                    expected_version: int | None = None) -> ComplaintDetail:
     """Name the officer handling the current stage (an independent stage needs a new one)."""
-    with _handling(engine, reference, user_id, expected_version, "assign officers") as (s, c, st):
+    with _handling(ctx, reference, expected_version) as (s, c, st):
         _require_open(st)
         officer = _officer(s, officer_id)
         check_officer(Stage(st.stage), officer.id, officer.full_name, _earlier(s, c, st))
         st.officer_id = officer.id
-    return get_complaint(engine, reference)
+    return _read(ctx, reference, _today(ctx, None))
 
 
-def acknowledge(engine: Engine, reference: str, acknowledged_on: date | None,
-                user_id: int | None, *, expected_version: int | None = None,
+@operation(Permission.HANDLE_COMPLAINTS, changes=(Changed.COMPLAINTS,))
+def acknowledge(ctx: ServiceContext, reference: str, acknowledged_on: date | None, *,
+                expected_version: int | None = None,
                 today: date | None = None) -> ComplaintDetail:
-    today = today or london_today()
-    with _handling(engine, reference, user_id, expected_version, "acknowledge complaints") \
-            as (_s, _c, st):
+    today = _today(ctx, today)
+    with _handling(ctx, reference, expected_version) as (_s, _c, st):
         stage = Stage(st.stage)
         _require_open(st)
         if stage.rule.acknowledge_days is None:
             raise TransitionError(f"{stage.label} has no acknowledgement step")
         if st.acknowledged_on is not None:
-            raise TransitionError(f"{stage.label} was acknowledged on {st.acknowledged_on:%d/%m/%Y}")
+            raise TransitionError(
+                f"{stage.label} was acknowledged on {st.acknowledged_on:%d/%m/%Y}")
         day = acknowledged_on or today
         if day < st.opened_on:
-            raise ValidationError.single(
-                "acknowledged_on", f"cannot be before the complaint arrived ({st.opened_on:%d/%m/%Y})")
+            raise ValidationError.single("acknowledged_on", "cannot be before the complaint "
+                                         f"arrived ({st.opened_on:%d/%m/%Y})")
         if day > today:
             raise ValidationError.single("acknowledged_on", "cannot be in the future")
         st.acknowledged_on = day
-    return get_complaint(engine, reference, today=today)
+    return _read(ctx, reference, today)
 
 
-def extend(engine: Engine, reference: str, days: int, reason: str, user_id: int | None, *,
+@operation(Permission.HANDLE_COMPLAINTS, changes=(Changed.COMPLAINTS,))
+def extend(ctx: ServiceContext, reference: str, days: int, reason: str, *,
            expected_version: int | None = None, today: date | None = None) -> ComplaintDetail:
     """Give the current stage more working days to answer, once, for a recorded reason,
     before its deadline has passed (a late extension would turn a late answer into one in time)."""
-    today = today or london_today()
-    with _handling(engine, reference, user_id, expected_version, "extend deadlines") as (s, c, st):
+    today = _today(ctx, today)
+    with _handling(ctx, reference, expected_version) as (s, _c, st):
         stage = Stage(st.stage)
         check_extension(stage, days, reason, already_extended=st.extension_days > 0,
                         answered=st.outcome is not None, respond_by=st.respond_by, today=today)
         st.extension_days = days
         st.extension_reason = reason.strip()
         st.respond_by = deadlines(stage, st.opened_on, complaint_calendar(s), days).respond_by
-    return get_complaint(engine, reference)
+    return _read(ctx, reference, today)
 
 
-def record_outcome(engine: Engine, reference: str, outcome: str, response_on: date | None,
-                   user_id: int | None, *, lessons_learnt: str = "", remedy: str = "",
+@operation(Permission.HANDLE_COMPLAINTS, changes=(Changed.COMPLAINTS,))
+def record_outcome(ctx: ServiceContext, reference: str, outcome: str, response_on: date | None,
+                   *, lessons_learnt: str = "", remedy: str = "",
                    expected_version: int | None = None,
                    today: date | None = None) -> ComplaintDetail:
     """Close the current stage with its outcome; lessons learnt are required when upheld."""
-    today = today or london_today()
-    with _handling(engine, reference, user_id, expected_version, "record outcomes") as (_s, c, st):
+    today = _today(ctx, today)
+    with _handling(ctx, reference, expected_version) as (_s, c, st):
         _require_open(st)
         findings = Findings()
         result = outcome_from(outcome)
@@ -313,21 +235,22 @@ def record_outcome(engine: Engine, reference: str, outcome: str, response_on: da
                                              has_officer=st.officer_id is not None))
         findings.raise_if_errors()
         st.outcome, st.lessons_learnt, st.remedy = result.value, lessons, fix
-        st.response_on, st.recorded_by_id = day, user_id
+        # Whoever records the outcome handled the stage (Stage 2 needs someone else).
+        st.response_on, st.recorded_by_id = day, ctx.actor.user_id
         c.status, c.closed_on = "closed", day
-    return get_complaint(engine, reference, today=today)
+    return _read(ctx, reference, today)
 
 
-def escalate(engine: Engine, reference: str, officer_id: int | None, reason: str,
-             user_id: int | None, *, stage: str = "", opened_on: date | None = None,
+@operation(Permission.HANDLE_COMPLAINTS, changes=(Changed.COMPLAINTS,))
+def escalate(ctx: ServiceContext, reference: str, officer_id: int | None, reason: str, *,
+             stage: str = "", opened_on: date | None = None,
              expected_version: int | None = None, today: date | None = None) -> ComplaintDetail:
     """Open the next stage (Stage 2 by default after Stage 1) because the complainant asked.
 
     Stage 2 and the panel need an officer who handled no earlier stage.
     """
-    today = today or london_today()
-    with _handling(engine, reference, user_id, expected_version, "escalate complaints") \
-            as (s, c, st):
+    today = _today(ctx, today)
+    with _handling(ctx, reference, expected_version) as (s, c, st):
         current = Stage(st.stage)
         if stage:
             target = stage_from(stage)
@@ -356,14 +279,21 @@ def escalate(engine: Engine, reference: str, officer_id: int | None, reason: str
         findings.raise_if_errors()
         s.add(_new_stage(s, c, target, day, officer, why))
         c.current_stage, c.status, c.closed_on = target.value, "open", None
-    return get_complaint(engine, reference, today=today)
+    return _read(ctx, reference, today)
 
 
 # -- reading -------------------------------------------------------------------------------
 
-def get_complaint(engine: Engine, reference: str, *, today: date | None = None) -> ComplaintDetail:
-    with UnitOfWork(engine) as uow:
-        return _detail(uow.session, _load(uow.session, reference), today or london_today())
+@operation(Permission.READ_COMPLAINTS)
+def get_complaint(ctx: ServiceContext, reference: str, *,
+                  today: date | None = None) -> ComplaintDetail:
+    return _read(ctx, reference, _today(ctx, today))
+
+
+def _read(ctx: ServiceContext, reference: str, today: date) -> ComplaintDetail:
+    """The complaint as saved, read in a unit of work of its own after a change committed."""
+    with ctx.uow() as uow:
+        return _detail(uow.session, _load(uow.session, reference), today)
 
 
 def _detail(s: Session, c: Complaint, today: date) -> ComplaintDetail:
@@ -423,12 +353,13 @@ def _stage_info(row: ComplaintStage, names: dict[int, str], calendar: WorkingDay
 # -- shared --------------------------------------------------------------------------------
 
 @contextmanager
-def _handling(engine: Engine, reference: str, user_id: int | None,
-              expected_version: int | None, what: str):
-    """One handling action: check the role and the version, let the caller change, commit."""
-    with UnitOfWork(engine, user_id, write=True) as uow:
+def _handling(ctx: ServiceContext, reference: str, expected_version: int | None):
+    """One handling action: check the version, let the caller change, commit.
+
+    The operation's decorator has already checked the actor may handle complaints.
+    """
+    with ctx.uow(write=True) as uow:
         s = uow.session
-        _require_handler(s, user_id, what)
         complaint = _load(s, reference)
         if expected_version is not None and complaint.version != expected_version:
             raise ConflictError(
@@ -439,7 +370,8 @@ def _handling(engine: Engine, reference: str, user_id: int | None,
             ComplaintStage.complaint_id == complaint.id,
             ComplaintStage.stage == complaint.current_stage))
         yield s, complaint, stage
-        complaint.updated_at, complaint.updated_by_id = utcnow(), user_id  # bumps the version
+        # Bumps the version, so a stale copy elsewhere is refused.
+        complaint.updated_at, complaint.updated_by_id = ctx.now(), ctx.actor.user_id
         try:
             uow.commit()
         except StaleDataError:
@@ -453,13 +385,6 @@ def _load(session: Session, reference: str) -> Complaint:
     if complaint is None:
         raise NotFoundError(f"no complaint with reference {reference.strip().upper()}")
     return complaint
-
-
-def _require_handler(session: Session, user_id: int | None, what: str) -> User:
-    user = session.get(User, user_id) if user_id is not None else None
-    if user is None or user.role not in HANDLER_ROLES:
-        raise PermissionDenied(f"only supervisors and administrators may {what}")
-    return user
 
 
 def _require_open(stage: ComplaintStage) -> None:

@@ -7,45 +7,20 @@ that day (Europe/London).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Engine, and_, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from ..context import ServiceContext, operation
 from ..domain.call_metrics import Definition
+from ..domain.permissions import Permission
 from ..domain.working_time import LONDON
+from ..dtos.reports import AgentDay, DailySummary
+from ..dtos.stats import StatsQuery
 from ..persistence.models import Call, CallCase, Case, Category, Service, User
-from ..persistence.uow import UnitOfWork
-from .call_stats import CallStats, StatsQuery, stats_in
+from .call_stats import stats_in
 from .settings import load_settings
-
-
-@dataclass(frozen=True)
-class AgentDay:
-    name: str
-    calls: int
-    average_handle_seconds: float | None
-    cases: int
-
-
-@dataclass(frozen=True)
-class DailySummary:
-    day: date
-    council_name: str
-    calls: CallStats  # with groups by hour
-    by_category: tuple[tuple[str, int], ...]  # enquiries logged (calls), most first
-    by_service: tuple[tuple[str, int], ...]
-    enquiries: int
-    cases_created: int
-    resolved_first_contact: int
-    overdue_at_close: int  # open cases past their due time at the end of the day
-    agents: tuple[AgentDay, ...]
-
-    @property
-    def has_data(self) -> bool:
-        c = self.calls.figures.counts
-        return bool(c.offered or c.unresolved or self.enquiries or self.cases_created)
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -55,26 +30,31 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, end
 
 
-def daily_summary(engine: Engine, day: date, definition: Definition | None = None) -> DailySummary:
+@operation(Permission.VIEW_STATISTICS)
+def daily_summary(ctx: ServiceContext, day: date,
+                  definition: Definition | None = None) -> DailySummary:
+    with ctx.uow() as uow:
+        return daily_summary_in(uow.session, day, definition)
+
+
+def daily_summary_in(s: Session, day: date, definition: Definition | None = None) -> DailySummary:
     definition = definition or Definition()
-    with UnitOfWork(engine) as uow:
-        s = uow.session
-        calls = stats_in(s, StatsQuery(day, day, definition, by="hour"))
-        start, end = day_bounds(day)
-        by_category, by_service = _enquiries(s, start, end)
-        return DailySummary(
-            day=day, council_name=load_settings(s).council_name, calls=calls,
-            by_category=by_category, by_service=by_service,
-            enquiries=sum(n for _, n in by_category),
-            cases_created=s.scalar(select(func.count()).select_from(Case)
-                                   .where(Case.received_at >= start, Case.received_at < end)),
-            resolved_first_contact=s.scalar(
-                select(func.count()).select_from(Call)
-                .where(Call.started_at >= start, Call.started_at < end,
-                       Call.outcome == "resolved_first_contact")),
-            overdue_at_close=_overdue_at(s, end),
-            agents=_agents(s, start, end),
-        )
+    calls = stats_in(s, StatsQuery(day, day, definition, by="hour"))
+    start, end = day_bounds(day)
+    by_category, by_service = _enquiries(s, start, end)
+    return DailySummary(
+        day=day, council_name=load_settings(s).council_name, calls=calls,
+        by_category=by_category, by_service=by_service,
+        enquiries=sum(n for _, n in by_category),
+        cases_created=s.scalar(select(func.count()).select_from(Case)
+                               .where(Case.received_at >= start, Case.received_at < end)),
+        resolved_first_contact=s.scalar(
+            select(func.count()).select_from(Call)
+            .where(Call.started_at >= start, Call.started_at < end,
+                   Call.outcome == "resolved_first_contact")),
+        overdue_at_close=_overdue_at(s, end),
+        agents=_agents(s, start, end),
+    )
 
 
 def _enquiries(s: Session, start: datetime, end: datetime):

@@ -11,15 +11,18 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, and_, case, func, literal, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
+from ..context import ServiceContext, operation
+from ..csv_input import CsvRow, read_csv_table
 from ..domain import limits
+from ..domain.permissions import Permission
 from ..domain.validation import Findings, check_postcode, clean_text
+from ..dtos.catalogue import AddressMatch
+from ..dtos.changes import Changed
+from ..dtos.imports import ImportReport, RowProblem
 from ..persistence.models import Property, Street
-from ..persistence.uow import UnitOfWork
-from .csv_input import CsvRow, read_csv_table
-from .row_report import ImportReport, RowProblem
 
 COLUMNS = ("uprn", "usrn", "street", "locality", "town", "address", "postcode")
 BATCH_SIZE = 500
@@ -27,16 +30,6 @@ UPRN_DIGITS = 12  # OS AddressBase: a UPRN has up to 12 digits
 USRN_DIGITS = 8  # and a USRN up to 8
 
 _DIGITS = re.compile(r"[0-9]+")
-
-
-@dataclass(frozen=True)
-class AddressMatch:
-    uprn: int
-    usrn: int
-    address: str
-    street: str
-    town: str
-    postcode: str
 
 
 @dataclass(frozen=True)
@@ -123,15 +116,17 @@ def _apply_batch(s: Session, rows: list[_PropertyRow]) -> int:
     return len(changed_lines)
 
 
-def _write_batch(engine: Engine, rows: list[_PropertyRow], report: ImportReport) -> None:
-    with UnitOfWork(engine, write=True) as uow:
+def _write_batch(ctx: ServiceContext, rows: list[_PropertyRow], report: ImportReport) -> None:
+    with ctx.uow(write=True) as uow:
         changed = _apply_batch(uow.session, rows)
         uow.commit()
     report.imported += changed
     report.already_present += len(rows) - changed
 
 
-def import_gazetteer(engine: Engine, path: Path, *, batch_size: int = BATCH_SIZE) -> ImportReport:
+@operation(Permission.MANAGE_DATA, changes=(Changed.CATALOGUE,))
+def import_gazetteer(ctx: ServiceContext, path: Path, *,
+                     batch_size: int = BATCH_SIZE) -> ImportReport:
     """Import or refresh the gazetteer from a CSV file.
 
     Columns: uprn, usrn, street, locality, town, address, postcode. A new USRN
@@ -172,10 +167,10 @@ def import_gazetteer(engine: Engine, path: Path, *, batch_size: int = BATCH_SIZE
         streets_seen.setdefault(checked.usrn, (checked.street_details, row.line))
         batch.append(checked)
         if len(batch) >= batch_size:
-            _write_batch(engine, batch, report)
+            _write_batch(ctx, batch, report)
             batch = []
     if batch:
-        _write_batch(engine, batch, report)
+        _write_batch(ctx, batch, report)
     return report
 
 
@@ -188,7 +183,8 @@ def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def search_addresses(engine: Engine, text: str, limit: int = 20) -> list[AddressMatch]:
+@operation(Permission.READ_CATALOGUE)
+def search_addresses(ctx: ServiceContext, text: str, limit: int = 20) -> list[AddressMatch]:
     """Properties whose postcode starts with ``text`` or whose address has all its words.
 
     The postcode match ignores spaces and case ("s602" finds S60 2TH); each
@@ -221,5 +217,5 @@ def search_addresses(engine: Engine, text: str, limit: int = 20) -> list[Address
                   Property.address, Property.uprn)
         .limit(limit)
     )
-    with UnitOfWork(engine) as uow:
+    with ctx.uow() as uow:
         return [AddressMatch(*row) for row in uow.session.execute(query)]

@@ -14,56 +14,21 @@ are left out. All counting happens in the database.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Engine, and_, case, func, select
+from sqlalchemy import and_, case, func, select
 
+from ..context import ServiceContext, operation
 from ..domain.case_status import OPEN_STATUSES, CaseStatus
 from ..domain.errors import ValidationError
+from ..domain.permissions import Permission
 from ..domain.working_time import LONDON, TargetUnit
-from ..persistence.base import utcnow
+from ..dtos.deadlines import DeadlineFigures, ServiceDeadlines
 from ..persistence.models import Case, CaseHold, CaseStatusChange, Category, Service
-from ..persistence.uow import UnitOfWork
 
 DONE = (CaseStatus.RESOLVED.value, CaseStatus.CLOSED.value)
 OPEN = tuple(s.value for s in OPEN_STATUSES)
-
-
-@dataclass(frozen=True)
-class DeadlineFigures:
-    """One service (``category_id`` None) or one of its categories."""
-
-    name: str
-    service_id: int
-    category_id: int | None
-    target: str | None  # "5 working days", "24 working hours"; None for a service
-    open: int = 0
-    on_hold: int = 0  # open and waiting for the caller: no due time while held
-    due_today: int = 0  # open, not overdue, due by the end of today
-    overdue: int = 0  # open and past the due time
-    finished: int = 0  # resolved or closed in the period
-    finished_within_target: int = 0
-
-    @property
-    def within_target_share(self) -> float | None:
-        return self.finished_within_target / self.finished if self.finished else None
-
-    def add(self, other: DeadlineFigures) -> DeadlineFigures:
-        return replace(self, open=self.open + other.open, on_hold=self.on_hold + other.on_hold,
-                       due_today=self.due_today + other.due_today,
-                       overdue=self.overdue + other.overdue, finished=self.finished + other.finished,
-                       finished_within_target=self.finished_within_target
-                       + other.finished_within_target)
-
-
-@dataclass(frozen=True)
-class ServiceDeadlines:
-    since: date
-    until: date
-    as_at: datetime
-    rows: tuple[DeadlineFigures, ...]  # each service, then its categories
-    total: DeadlineFigures
 
 
 def target_text(amount: int, unit: str) -> str:
@@ -83,15 +48,16 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(), LONDON).astimezone(UTC)
 
 
-def service_deadlines(engine: Engine, since: date, until: date, *,
+@operation(Permission.VIEW_STATISTICS)
+def service_deadlines(ctx: ServiceContext, since: date, until: date, *,
                       now: datetime | None = None) -> ServiceDeadlines:
     """Open cases as at ``now`` and cases finished from ``since`` to ``until`` (UK days)."""
     if until < since:
         raise ValidationError.single("to", f"{until:%d/%m/%Y} is before {since:%d/%m/%Y}")
-    now = now or utcnow()
+    now = now or ctx.now()
     end_of_today = _midnight(now.astimezone(LONDON).date() + timedelta(days=1))
     start, end = _midnight(since), _midnight(until + timedelta(days=1))
-    with UnitOfWork(engine) as uow:
+    with ctx.uow() as uow:
         s = uow.session
         held = and_(CaseHold.case_id == Case.id, CaseHold.ended_at.is_(None))
         overdue = and_(Case.due_at.is_not(None), Case.due_at < now)

@@ -16,140 +16,51 @@ added to it unless one is asked for.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, time
 
-from sqlalchemy import Engine, and_, case, exists, func, select
+from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy.orm import Session
 
+from ..context import ServiceContext, operation
 from ..domain.erlang import required_agents
-from ..domain.errors import ValidationError
-from ..persistence.models import APP_SOURCE, CallAttempt
-from ..persistence.uow import UnitOfWork
+from ..domain.permissions import Permission
+from ..domain.words import APP_SOURCE
+from ..dtos.stats import (
+    AUTO,
+    DEFAULT_WRAP_UP_SECONDS,
+    INTERVAL_SECONDS,
+    TELEPHONY,
+    SlotPlan,
+    StaffingPlan,
+    StaffingQuery,
+    weekdays,
+)
+from ..dtos.stats import MAX_WEEKS as MAX_WEEKS  # re-exported
+from ..persistence.models import CallAttempt
 from ..telephony.records import ANSWERED
-from .call_stats import AUTO, TELEPHONY, source_label
+from .call_stats import source_label
 
-INTERVAL_SECONDS = 1800  # half an hour
 SLOTS_PER_DAY = 48
-DEFAULT_WRAP_UP_SECONDS = 30  # after-call work a queue log cannot see
-MAX_WEEKS = 52
-
-
-@dataclass(frozen=True)
-class StaffingQuery:
-    day: date
-    weeks: int = 6
-    answer_within_seconds: float = 21
-    target: float = 0.80  # fraction answered within the threshold
-    max_occupancy: float | None = 0.85
-    shrinkage: float = 0.30
-    wrap_up_seconds: float | None = None  # None: 30 s on telephony talk, 0 on the app's timer
-    source: str = AUTO
-
-    def __post_init__(self) -> None:
-        if isinstance(self.weeks, bool) or not isinstance(self.weeks, int) or not 1 <= self.weeks <= MAX_WEEKS:
-            raise ValidationError.single("weeks", f"must be a whole number from 1 to {MAX_WEEKS}")
-        if self.wrap_up_seconds is not None and not 0 <= self.wrap_up_seconds <= 3600:
-            raise ValidationError.single("wrap_up_seconds", "must be between 0 and 3600 seconds")
-        # The staffing rules check their own inputs: no calls is the cheapest way to ask them.
-        required_agents(0, INTERVAL_SECONDS, 1, self.answer_within_seconds, self.target,
-                        self.max_occupancy, self.shrinkage)
-
-    def history_days(self) -> tuple[date, ...]:
-        """The same weekday in each of the ``weeks`` weeks before ``day``, oldest first."""
-        return tuple(self.day - timedelta(weeks=k) for k in range(self.weeks, 0, -1))
-
-
-@dataclass(frozen=True)
-class SlotPlan:
-    start: time  # London time the half hour starts
-    expected_calls: float  # average offered calls in the half hour
-    aht_seconds: float | None  # talk + wrap-up; None when no call is expected
-    traffic_erlangs: float
-    agents: int  # on the phones
-    scheduled_agents: int  # rostered, allowing for shrinkage
-    service_level: float | None  # fraction answered within T; None when no call is expected
-    asa_seconds: float | None
-    occupancy: float | None
-
-    @property
-    def end(self) -> time:
-        minutes = self.start.hour * 60 + self.start.minute + INTERVAL_SECONDS // 60
-        return time(23, 59, 59) if minutes >= 24 * 60 else time(minutes // 60, minutes % 60)
-
-
-@dataclass(frozen=True)
-class StaffingPlan:
-    query: StaffingQuery
-    source: str  # the source used: telephony, app, or a feed name
-    source_label: str
-    wrap_up_seconds: float  # added to the average talk time
-    days_averaged: tuple[date, ...]  # history days with calls
-    days_skipped: tuple[date, ...]  # history days without any call in the source
-    slots: tuple[SlotPlan, ...]  # first to last half hour with calls in the history
-    message: str | None = None  # why there is no plan (no history)
-
-    @property
-    def has_plan(self) -> bool:
-        return bool(self.slots)
-
-    @property
-    def expected_calls(self) -> float:
-        return sum(s.expected_calls for s in self.slots)
-
-    @property
-    def peak_agents(self) -> int:
-        return max((s.agents for s in self.slots), default=0)
-
-    @property
-    def peak_scheduled_agents(self) -> int:
-        return max((s.scheduled_agents for s in self.slots), default=0)
-
-    @property
-    def agent_hours(self) -> float:
-        return sum(s.agents for s in self.slots) * INTERVAL_SECONDS / 3600
-
-    @property
-    def scheduled_hours(self) -> float:
-        return sum(s.scheduled_agents for s in self.slots) * INTERVAL_SECONDS / 3600
-
-    def method(self) -> str:
-        """How the plan was made, in one paragraph for the screen or a printout."""
-        q = self.query
-        cap = ("" if q.max_occupancy is None or q.max_occupancy >= 1
-               else f", occupancy at most {_percent(q.max_occupancy)}")
-        wrap = (f"talk + {self.wrap_up_seconds:g} s wrap-up" if self.wrap_up_seconds
-                else "talk time as recorded")
-        return (f"Erlang C per half hour: average calls offered and handle time ({wrap}) "
-                f"on the {_days(len(self.days_averaged), q.day)} with calls in the last {_weeks(q.weeks)}; "
-                f"agents to answer {_percent(q.target)} within {q.answer_within_seconds:g} s{cap}; "
-                f"scheduled = agents / (1 - {_percent(q.shrinkage)} shrinkage), rounded up.")
-
-
-def _days(n: int, day: date) -> str:
-    return f"{n} {day:%A}{'' if n == 1 else 's'}"
 
 
 def _date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _weeks(n: int) -> str:
-    return "week" if n == 1 else f"{n} weeks"
-
-
-def _percent(fraction: float) -> str:
-    return f"{fraction * 100:g}%"
-
-
 def slot_start(slot: int) -> time:
     return time(slot // 2, 30 * (slot % 2))
 
 
-def staffing_plan(engine: Engine, query: StaffingQuery) -> StaffingPlan:
+@operation(Permission.VIEW_STATISTICS)
+def staffing_plan(ctx: ServiceContext, query: StaffingQuery) -> StaffingPlan:
+    with ctx.uow() as uow:
+        return staffing_plan_in(uow.session, query)
+
+
+def staffing_plan_in(session: Session, query: StaffingQuery) -> StaffingPlan:
     days = query.history_days()
-    with UnitOfWork(engine) as uow:
-        source = _choose_source(uow.session, query.source, days)
-        rows = uow.session.execute(_history(source, days)).all()
+    source = _choose_source(session, query.source, days)
+    rows = session.execute(_history(source, days)).all()
 
     wrap_up = query.wrap_up_seconds
     if wrap_up is None:
@@ -173,7 +84,7 @@ def staffing_plan(engine: Engine, query: StaffingQuery) -> StaffingPlan:
     if not used:
         where = ("neither the telephony logs nor the app's call timer has any" if query.source == AUTO
                  else f"{source_label(source)} has none")
-        return empty(f"No calls to plan from: {where} on the {_days(query.weeks, query.day)} "
+        return empty(f"No calls to plan from: {where} on the {weekdays(query.weeks, query.day)} "
                      f"before {_date(query.day)} ({_date(days[0])} to {_date(days[-1])}). "
                      "Import a telephony log, or choose a date with history.")
     if not sum(talk_count):

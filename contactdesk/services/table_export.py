@@ -16,9 +16,9 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
+from ..domain.errors import UnusableInput
 from ..domain.spreadsheet import neutralise_formula
 from ..domain.working_time import LONDON
-from .row_report import UnusableInput
 
 DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 FORMATS = (".csv", ".xlsx")

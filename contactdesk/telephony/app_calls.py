@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..persistence.models import APP_SOURCE
+from ..domain.words import APP_SOURCE
 from .store import local_day_and_hour
 
 APP_QUEUE = "app"

@@ -18,8 +18,8 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from ..csv_input import read_csv_table
 from ..domain.working_time import LONDON
-from ..services.csv_input import read_csv_table
 from .queue_log import MAX_SECONDS
 from .records import ANSWERED, OUTCOMES, Attempt, ReadResult
 

@@ -13,70 +13,30 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..context import ServiceContext, operation
 from ..domain.errors import ContactDeskError, ValidationError
-from ..persistence.base import utcnow
-from ..persistence.models import APP_SOURCE, CallAttempt, CallWaitDay, TelephonyFeed
-from ..persistence.uow import UnitOfWork
+from ..domain.permissions import Permission
+from ..domain.words import APP_SOURCE
+from ..dtos.changes import Changed
+from ..dtos.telephony import DEFAULT_SOURCES, FORMATS, CallImportSummary
+from ..persistence.models import CallAttempt, CallWaitDay, TelephonyFeed
 from .call_csv import read_call_csv
 from .queue_log import read_queue_log
 from .records import PROBLEMS_KEPT, ReadResult
 from .store import store_read
 
-FORMATS = ("asterisk-queue-log", "csv")
-DEFAULT_SOURCES = {"asterisk-queue-log": "asterisk", "csv": "csv"}
 _SOURCE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
 
 
 class ImportConflict(ContactDeskError):
     """Another import of the same file changed the stored position meanwhile."""
-
-
-@dataclass(frozen=True)
-class CallImportSummary:
-    source: str
-    file: str
-    first_line: int  # 1, or where an earlier import of this file stopped + 1
-    lines_read: int
-    events: int
-    attempts_created: int
-    attempts_closed: int
-    attempts_waiting: int  # created with no outcome yet: an import that sees it closes it
-    duplicates_skipped: int
-    agent_events: int
-    ignored_events: int
-    bad_lines: int
-    problems: tuple[tuple[int, str], ...]  # (line, reason), the first 20 by line
-    unfinished_line: bool = False  # the last line had no line end yet and was left for later
-    also_in: str | None = None  # another feed that already holds these calls
-
-    def lines(self) -> list[str]:
-        """The summary as a person reads it (the CLI and the import dialog)."""
-        where = f" from line {self.first_line}" if self.first_line > 1 else ""
-        text = [
-            f"{self.file} ({self.source}): {self.lines_read} lines read{where}, {self.events} events",
-            f"attempts: {self.attempts_created} new, {self.attempts_closed} closed, "
-            f"{self.attempts_waiting} still waiting; {self.duplicates_skipped} duplicates skipped",
-            f"agent and system events: {self.agent_events} new; {self.ignored_events} other events ignored",
-            f"bad lines: {self.bad_lines}",
-        ]
-        text += [f"line {line}: {reason}" for line, reason in self.problems]
-        if self.bad_lines > len(self.problems):
-            text.append(f"... and {self.bad_lines - len(self.problems)} more")
-        if self.also_in:
-            text.append(f"warning: these calls are already stored as feed '{self.also_in}'; "
-                        "the figures add feeds together, so they now count twice (import them "
-                        f"with --source {self.also_in})")
-        if self.unfinished_line:
-            text.append(f"the last line has no line end yet (the log may still be being written): "
-                        f"the next import reads it from line {self.first_line + self.lines_read}; "
-                        "if the file is finished, import it again with --complete")
-        return text
 
 
 def check_source_name(source: str) -> str:
@@ -88,7 +48,8 @@ def check_source_name(source: str) -> str:
     return source
 
 
-def import_call_log(engine: Engine, path: Path | str, fmt: str = "asterisk-queue-log",
+@operation(Permission.IMPORT_CALLS, changes=(Changed.TELEPHONY,))
+def import_call_log(ctx: ServiceContext, path: Path | str, fmt: str = "asterisk-queue-log",
                     source: str | None = None,
                     progress: Callable[[int, int], None] | None = None, *,
                     complete: bool = False) -> CallImportSummary:
@@ -103,7 +64,7 @@ def import_call_log(engine: Engine, path: Path | str, fmt: str = "asterisk-queue
     if not path.is_file():
         raise ContactDeskError(f"{path} does not exist or is not a file")
     size = path.stat().st_size
-    feed = _feed(engine, source, path.name) if fmt == "asterisk-queue-log" else None
+    feed = _feed(ctx, source, path.name) if fmt == "asterisk-queue-log" else None
     offset, first_line = _resume_point(path, size, feed)
     report = (lambda done: progress(done, size)) if progress else None
     try:
@@ -117,13 +78,13 @@ def import_call_log(engine: Engine, path: Path | str, fmt: str = "asterisk-queue
     conflict = ImportConflict(f"{path.name} was imported for {source} by someone else meanwhile: "
                               "run the import again to read only what is new")
     try:
-        with UnitOfWork(engine, write=True) as uow:
+        with ctx.uow(write=True) as uow:
             if fmt == "asterisk-queue-log" and _feed_in(uow.session, source, path.name) != feed:
                 raise conflict
             counts = store_read(uow.session, source, read)
             overlap = _also_in_other_feed(uow.session, source, read)
             if fmt == "asterisk-queue-log":
-                _save_position(uow.session, source, path, read, first_line)
+                _save_position(uow.session, source, path, read, first_line, ctx.now())
             uow.commit()
     except IntegrityError:  # the same attempts written by an import running alongside
         raise conflict from None
@@ -151,8 +112,8 @@ def _also_in_other_feed(session, source: str, read: ReadResult) -> str | None:
     return None
 
 
-def _feed(engine: Engine, source: str, name: str) -> tuple[int, int, str] | None:
-    with UnitOfWork(engine) as uow:
+def _feed(ctx: ServiceContext, source: str, name: str) -> tuple[int, int, str] | None:
+    with ctx.uow() as uow:
         return _feed_in(uow.session, source, name)
 
 
@@ -186,10 +147,11 @@ def _resume_point(path: Path, size: int, feed) -> tuple[int, int]:
     return 0, 1
 
 
-def _save_position(session, source: str, path: Path, read: ReadResult, first_line: int) -> None:
+def _save_position(session, source: str, path: Path, read: ReadResult, first_line: int,
+                   now: datetime) -> None:
     lines = first_line - 1 + read.lines_read
     values = {"bytes_read": read.bytes_read, "lines_read": lines,
-              "prefix_sha256": _prefix_hash(path, read.bytes_read), "imported_at": utcnow()}
+              "prefix_sha256": _prefix_hash(path, read.bytes_read), "imported_at": now}
     row = session.get(TelephonyFeed, (source, path.name))
     if row is None:
         session.add(TelephonyFeed(source=source, file_name=path.name[:120], **values))

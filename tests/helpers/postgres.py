@@ -310,6 +310,15 @@ class ThrowawayPostgres:
         with open(self.data_dir / "postgresql.conf", "a", encoding="utf-8") as conf:
             conf.write("\n# contactdesk test settings\n")
             conf.writelines(f"{key} = {value}\n" for key, value in settings.items())
+        # The superuser needs no password (the fixture's own connections); every other
+        # login must give its password, as each person's login does on a council server.
+        (self.data_dir / "pg_hba.conf").write_text(
+            f"local all {self.superuser} trust\n"
+            f"host all {self.superuser} 127.0.0.1/32 trust\n"
+            f"host all {self.superuser} ::1/128 trust\n"
+            "local all all scram-sha-256\n"
+            "host all all 127.0.0.1/32 scram-sha-256\n"
+            "host all all ::1/128 scram-sha-256\n", encoding="utf-8")
 
     def _start_server(self) -> None:
         last_error: RuntimeError | None = None

@@ -11,9 +11,9 @@ INPUTS = ("callerPhone", "callerName", "address", "postcode", "category", "servi
           "description", "outcome")
 
 
-def open_form(qtbot, workspace, runner, agent) -> CallForm:
+def open_form(qtbot, workspace, runner) -> CallForm:
     """A shown, active call form with a call just answered."""
-    form = CallForm(workspace, runner, agent)
+    form = CallForm(workspace, runner)
     qtbot.addWidget(form)
     form.show()
     form.activateWindow()

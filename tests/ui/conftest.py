@@ -1,4 +1,4 @@
-"""Fixtures for the desktop front end: a workspace on a fresh SQLite database and a signed-in agent.
+"""Fixtures for the desktop front end: a fresh SQLite database and a signed-in agent.
 
 The services underneath are tested on SQLite and PostgreSQL in tests/contactdesk;
 the widgets are driven here against SQLite.
@@ -8,8 +8,25 @@ from __future__ import annotations
 
 import pytest
 
+from contactdesk.auth.credentials import Password
 from contactdesk.workspace import Workspace
 from ui.tasks import TaskRunner
+
+# Every person these tests add signs in with this password.
+PASSWORD = "kettle on, phones ringing, Monday"
+
+
+def add_person(url: str, username: str, role: str, full_name: str):
+    """Add a user (as the operating-system account, as `contactdesk users add` does)."""
+    admin = Workspace.for_this_account(url)
+    try:
+        return admin.users.add_user(username, role, full_name, PASSWORD)
+    finally:
+        admin.close()
+
+
+def sign_in(url: str, username: str) -> Workspace:
+    return Workspace.open(url, Password(username, PASSWORD))
 
 
 @pytest.fixture
@@ -18,15 +35,16 @@ def ui_db_url(fresh_database_url) -> str:
 
 
 @pytest.fixture
-def workspace(ui_db_url):
-    workspace = Workspace.open(ui_db_url)
-    yield workspace
-    workspace.close()
+def agent(ui_db_url):
+    return add_person(ui_db_url, "priya", "agent", "Priya Shah")
 
 
 @pytest.fixture
-def agent(workspace):
-    return workspace.add_user("priya", "agent", "Priya Shah")
+def workspace(ui_db_url, agent):
+    """The agent Priya Shah, signed in."""
+    workspace = sign_in(ui_db_url, agent.username)
+    yield workspace
+    workspace.close()
 
 
 @pytest.fixture

@@ -10,10 +10,8 @@ from PySide6.QtWidgets import QApplication, QLabel, QTableView
 
 from contactdesk.demo import GAZETTEER_CSV
 from contactdesk.domain.errors import ContactDeskError
-from contactdesk.persistence.engine import create_database_engine
-from contactdesk.services.callers import CallerHistory
-from contactdesk.services.calls import CallInput
-from contactdesk.services.gazetteer import import_gazetteer
+from contactdesk.dtos.calls import CallerHistory, CallInput
+from contactdesk.workspace import Workspace
 from tests.ui.call_form_helpers import (
     INPUTS,
     Keyboard,
@@ -23,13 +21,14 @@ from tests.ui.call_form_helpers import (
     open_form,
     text_of,
 )
+from tests.ui.case_helpers import counts
 
 REFERENCE = re.compile(r"SP-\d{4}-\d{6}")
 
 
 @pytest.fixture
-def form(qtbot, workspace, runner, agent):
-    return open_form(qtbot, workspace, runner, agent)
+def form(qtbot, workspace, runner):
+    return open_form(qtbot, workspace, runner)
 
 
 @pytest.fixture
@@ -39,11 +38,11 @@ def keys(qtbot, form):
 
 @pytest.fixture
 def gazetteer(ui_db_url):
-    engine = create_database_engine(ui_db_url)
+    admin = Workspace.for_this_account(ui_db_url)  # loading the gazetteer is an admin's job
     try:
-        import_gazetteer(engine, GAZETTEER_CSV)
+        admin.addresses.import_gazetteer(GAZETTEER_CSV)
     finally:
-        engine.dispose()
+        admin.close()
 
 
 def test_a_new_callers_fly_tipping_report_is_logged_from_the_keyboard(qtbot, form, keys, workspace):
@@ -75,7 +74,7 @@ def test_a_new_callers_fly_tipping_report_is_logged_from_the_keyboard(qtbot, for
     assert REFERENCE.fullmatch(reference)
     assert saved.args[0].reference == reference and saved.args[0].created_case
     assert QApplication.clipboard().text() == reference
-    case = workspace.case(reference)
+    case = workspace.cases.get_case(reference)
     assert case.summary.category == "Fly tipping"
     assert case.caller_phone == "+441134960012"
     assert case.caller_name == "Sam Patel"
@@ -87,10 +86,10 @@ def test_a_new_callers_fly_tipping_report_is_logged_from_the_keyboard(qtbot, for
     print(f"\nkeystrokes for a new caller's fly tipping report: {keys.count}")
 
 
-def test_a_known_caller_is_recognised_by_phone(qtbot, form, keys, workspace, agent, qtmodeltester):
-    first = workspace.log_call(CallInput(
+def test_a_known_caller_is_recognised_by_phone(qtbot, form, keys, workspace, qtmodeltester):
+    first = workspace.calls.log_call(CallInput(
         caller_phone="01709 823456", caller_name="Ann Jones", address="14 Wellgate",
-        postcode="S60 2JS", category="Graffiti", description="Tag on the bus shelter"), agent.id)
+        postcode="S60 2JS", category="Graffiti", description="Tag on the bus shelter"))
     with qtbot.waitSignal(form.historyChanged, check_params_cb=lambda h: h is not None) as seen:
         keys.type("01709823456")  # the look-up starts after a short pause in typing
     history = seen.args[0]
@@ -129,10 +128,10 @@ def test_a_known_caller_is_recognised_by_phone(qtbot, form, keys, workspace, age
 
 
 def test_an_open_case_at_the_same_place_is_offered_and_the_caller_added_to_it(
-        qtbot, gazetteer, form, keys, workspace, agent):
-    existing = workspace.log_call(CallInput(
+        qtbot, gazetteer, form, keys, workspace, ui_db_url):
+    existing = workspace.calls.log_call(CallInput(
         caller_phone="01709 823456", caller_name="Ann Jones", address="2 Wellgate",
-        uprn=100050004635, category="Fly tipping", description="Sofa dumped by the bins"), agent.id)
+        uprn=100050004635, category="Fly tipping", description="Sofa dumped by the bins"))
     keys.type("0113 496 0456")
     keys.press(Qt.Key.Key_Tab)
     keys.type("Bob Smith")
@@ -164,12 +163,12 @@ def test_an_open_case_at_the_same_place_is_offered_and_the_caller_added_to_it(
 
     assert saved.args[0].reference == existing.reference and not saved.args[0].created_case
     assert field(form, "referenceLabel").text() == existing.reference
-    assert len(workspace.case(existing.reference).calls) == 2
-    assert workspace.overview().cases == 1
+    assert len(workspace.cases.get_case(existing.reference).calls) == 2
+    assert counts(ui_db_url)[0] == 1
     assert not box.isVisible()
 
 
-def test_an_impossible_phone_number_is_refused_and_the_form_kept(qtbot, form, keys, workspace):
+def test_an_impossible_phone_number_is_refused_and_the_form_kept(qtbot, form, keys, ui_db_url):
     keys.type("12345")
     error = field(form, "callerPhoneError")
     qtbot.waitUntil(lambda: error.isVisible())  # checked while typing, after a pause
@@ -193,33 +192,33 @@ def test_an_impossible_phone_number_is_refused_and_the_form_kept(qtbot, form, ke
     assert focused() == "callerPhone"
     assert (text_of(form, "callerPhone"), text_of(form, "callerName"), text_of(form, "category"),
             text_of(form, "description")) == ("12345", "Al Green", "Fly tipping", "Tyres")
-    assert workspace.overview().calls == 0
+    assert counts(ui_db_url)[1] == 0
     # Correcting the number clears the mark, and the save goes through.
     phone.selectAll()
     keys.type("01709 823456")
     assert phone.property("invalid") is False and not error.isVisible()
     with qtbot.waitSignal(form.callSaved):
         keys.save()
-    assert workspace.overview().cases == 1
+    assert counts(ui_db_url)[0] == 1
 
 
 def test_a_failed_save_keeps_the_form_and_a_retry_uses_the_same_key(qtbot, form, keys, workspace,
                                                                      monkeypatch):
     keys_sent = []
-    real_log_call = workspace.log_call
+    real_log_call = workspace.calls.log_call
 
-    def database_down(data, agent_id):
+    def database_down(data):
         keys_sent.append(data.idempotency_key)
         raise ContactDeskError("database unavailable")
 
-    def database_back(data, agent_id):
+    def database_back(data):
         keys_sent.append(data.idempotency_key)
-        return real_log_call(data, agent_id)
+        return real_log_call(data)
 
     fill_a_report(keys)
     keys.press(Qt.Key.Key_Tab)
     keys.type("Builder's rubble")
-    monkeypatch.setattr(workspace, "log_call", database_down)
+    monkeypatch.setattr(workspace.calls, "log_call", database_down)
     with qtbot.assertNotEmitted(form.callSaved):
         keys.save()
     error = field(form, "saveError")
@@ -228,7 +227,7 @@ def test_a_failed_save_keeps_the_form_and_a_retry_uses_the_same_key(qtbot, form,
                                        "description")] == [
         "0113 496 0012", "Sam Patel", "Moorgate Road", "Fly tipping", "Builder's rubble"]
 
-    monkeypatch.setattr(workspace, "log_call", database_back)
+    monkeypatch.setattr(workspace.calls, "log_call", database_back)
     with qtbot.waitSignal(form.callSaved):  # Ctrl+Enter on the keypad this time
         keys.press(Qt.Key.Key_Enter, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.KeypadModifier)
     assert len(keys_sent) == 2 and keys_sent[0] == keys_sent[1]
@@ -236,7 +235,8 @@ def test_a_failed_save_keeps_the_form_and_a_retry_uses_the_same_key(qtbot, form,
     assert form.idempotency_key != keys_sent[0]  # the next call is a new attempt
 
 
-def test_routing_away_from_the_default_service_needs_a_reason(qtbot, form, keys, workspace):
+def test_routing_away_from_the_default_service_needs_a_reason(qtbot, form, keys, workspace,
+                                                              ui_db_url):
     fill_a_report(keys)
     assert focused() == "service" and text_of(form, "service") == "Streetpride"
     reason = field(form, "routingReason")
@@ -253,12 +253,12 @@ def test_routing_away_from_the_default_service_needs_a_reason(qtbot, form, keys,
     assert reason.property("invalid") is True
     assert "Parking Services" in field(form, "routingReasonError").text()
     assert focused() == "routingReason"
-    assert workspace.overview().cases == 0
+    assert counts(ui_db_url)[0] == 0
 
     keys.type("Car park is managed by Parking")
     with qtbot.waitSignal(form.callSaved) as saved:
         keys.save()
-    case = workspace.case(saved.args[0].reference)
+    case = workspace.cases.get_case(saved.args[0].reference)
     assert case.summary.service == "Parking Services"
     # Back to the default service, no reason is asked for.
     fill_a_report(keys)

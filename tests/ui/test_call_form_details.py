@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
 from contactdesk.domain.errors import ContactDeskError
-from contactdesk.services.calls import CallInput
+from contactdesk.dtos.calls import CallInput
 from tests.ui.call_form_helpers import (
     Keyboard,
     field,
@@ -19,12 +19,13 @@ from tests.ui.call_form_helpers import (
     open_form,
     text_of,
 )
+from tests.ui.case_helpers import counts
 from ui.tasks import TaskRunner
 
 
 @pytest.fixture
-def form(qtbot, workspace, runner, agent):
-    return open_form(qtbot, workspace, runner, agent)
+def form(qtbot, workspace, runner):
+    return open_form(qtbot, workspace, runner)
 
 
 @pytest.fixture
@@ -51,24 +52,24 @@ def test_a_possible_but_unallocated_number_warns_without_blocking(qtbot, form, k
 
 
 def test_a_save_whose_reply_was_lost_is_not_duplicated_by_the_retry(qtbot, form, keys, workspace,
-                                                                    monkeypatch):
-    real_log_call = workspace.log_call
+                                                                    ui_db_url, monkeypatch):
+    real_log_call = workspace.calls.log_call
 
-    def reply_lost(data, agent_id):
-        real_log_call(data, agent_id)
+    def reply_lost(data):
+        real_log_call(data)
         raise ContactDeskError("connection lost")
 
     fill_a_report(keys)
     keys.press(Qt.Key.Key_Tab)
     keys.type("Fridge")
-    monkeypatch.setattr(workspace, "log_call", reply_lost)
+    monkeypatch.setattr(workspace.calls, "log_call", reply_lost)
     keys.save()
     assert "connection lost" in field(form, "saveError").text()
-    monkeypatch.setattr(workspace, "log_call", real_log_call)
+    monkeypatch.setattr(workspace.calls, "log_call", real_log_call)
     with qtbot.waitSignal(form.callSaved) as saved:
         keys.save()
-    assert saved.args[0].reference and workspace.overview().cases == 1
-    assert workspace.overview().calls == 1
+    assert saved.args[0].reference and counts(ui_db_url)[0] == 1
+    assert counts(ui_db_url)[1] == 1
 
 
 def test_start_call_times_the_call_from_now(form, keys):
@@ -84,7 +85,7 @@ def test_start_call_times_the_call_from_now(form, keys):
 
 
 def test_only_active_categories_are_offered(form, workspace):
-    names = [c.name for c in workspace.categories() if c.active]
+    names = [c.name for c in workspace.catalogue.list_categories() if c.active]
     combo = field(form, "category")
     assert [combo.itemText(i) for i in range(combo.count())] == names
     assert isinstance(combo.lineEdit(), QLineEdit)
@@ -104,13 +105,13 @@ def gc_on_the_gui_thread():
     gc.collect()
 
 
-def test_look_ups_and_the_save_also_work_with_the_background_runner(qtbot, workspace, agent,
+def test_look_ups_and_the_save_also_work_with_the_background_runner(qtbot, workspace,
                                                                     gc_on_the_gui_thread):
-    workspace.log_call(CallInput(caller_phone="01709 823456", caller_name="Ann Jones",
-                                 address="14 Wellgate", postcode="S60 2JS", category="Graffiti",
-                                 description="Tag on the bus shelter"), agent.id)
+    workspace.calls.log_call(CallInput(caller_phone="01709 823456", caller_name="Ann Jones",
+                                       address="14 Wellgate", postcode="S60 2JS",
+                                       category="Graffiti", description="Tag on the bus shelter"))
     runner = TaskRunner()
-    form = open_form(qtbot, workspace, runner, agent)  # the catalogue arrives in the background
+    form = open_form(qtbot, workspace, runner)  # the catalogue arrives in the background
     keys = Keyboard(qtbot, form)
     keys.type("01709823456")
     qtbot.waitUntil(lambda: text_of(form, "callerName") == "Ann Jones")
@@ -124,7 +125,7 @@ def test_look_ups_and_the_save_also_work_with_the_background_runner(qtbot, works
         keys.save()
     qtbot.waitUntil(lambda: runner.idle)
     runner.wait_for_all()
-    case = workspace.case(saved.args[0].reference)
+    case = workspace.cases.get_case(saved.args[0].reference)
     assert (case.summary.category, case.caller_name, case.summary.location) == (
         "Fly tipping", "Ann Jones", "14 Wellgate")
 
@@ -132,7 +133,7 @@ def test_look_ups_and_the_save_also_work_with_the_background_runner(qtbot, works
 def test_the_field_rules_are_checked_before_any_database_work(qtbot, form, keys, workspace,
                                                               monkeypatch):
     calls = []
-    monkeypatch.setattr(workspace, "log_call", lambda data, agent_id: calls.append(data))
+    monkeypatch.setattr(workspace.calls, "log_call", lambda data: calls.append(data))
     fill_a_report(keys)  # no description: a new case needs one
     keys.save()
     assert calls == []

@@ -13,8 +13,8 @@ from ui.case_detail import CaseDetailView
 
 
 @pytest.fixture
-def view(qtbot, workspace, runner, agent):
-    view = CaseDetailView(workspace, runner, agent)
+def view(qtbot, workspace, runner):
+    view = CaseDetailView(workspace, runner)
     qtbot.addWidget(view)
     view.resize(1100, 900)
     view.show()
@@ -53,8 +53,8 @@ def history_text(view) -> list[str]:
     return [model.index(row, 2).data() for row in range(model.rowCount())]
 
 
-def test_shows_the_case_its_caller_and_its_creation(view, workspace, agent):
-    reference = log_case(workspace, agent)
+def test_shows_the_case_its_caller_and_its_creation(view, workspace):
+    reference = log_case(workspace)
     view.show_case(reference.lower())
     assert child(view, QLabel, "caseReference").text() == reference
     assert child(view, QLabel, "caseStatusBadge").text() == "New"
@@ -72,21 +72,21 @@ def test_shows_the_case_its_caller_and_its_creation(view, workspace, agent):
         " · call that opened the case")
 
 
-def test_the_status_list_offers_only_what_may_follow(view, workspace, agent):
-    reference = log_case(workspace, agent)
+def test_the_status_list_offers_only_what_may_follow(view, workspace):
+    reference = log_case(workspace)
     view.show_case(reference)
     combo = child(view, QComboBox, "caseStatus")
     assert combo_items(combo) == ["New (current)", "Routed", "In progress", "Resolved",
                                   "Duplicate", "Withdrawn"]
     assert not child(view, QLineEdit, "duplicateOf").isVisible()
     assert not view.findChild(type(view.status_panel.button), "applyStatusButton").isEnabled()
-    workspace.change_status(reference, "resolved", agent.id)
+    workspace.cases.change_status(reference, "resolved")
     view.reload()
     assert combo_items(combo) == ["Resolved (current)", "In progress", "Closed"]
 
 
-def test_working_a_case_through_to_closed_from_the_keyboard(qtbot, view, workspace, agent):
-    reference = log_case(workspace, agent)
+def test_working_a_case_through_to_closed_from_the_keyboard(qtbot, view, workspace):
+    reference = log_case(workspace)
     view.show_case(reference)
     combo = child(view, QComboBox, "caseStatus")
     reason = child(view, QLineEdit, "statusReason")
@@ -123,16 +123,16 @@ def test_working_a_case_through_to_closed_from_the_keyboard(qtbot, view, workspa
         "Status: New → Routed", "Status: Routed → In progress", "Status: In progress → Resolved",
         "Status: Resolved → Closed"]
     assert child(view, QLabel, "closedValue").isVisible()
-    assert workspace.case(reference).summary.status == "closed"
+    assert workspace.cases.get_case(reference).summary.status == "closed"
 
 
-def test_a_conflicting_change_is_shown_and_what_was_typed_is_kept(qtbot, view, workspace, agent):
-    reference = log_case(workspace, agent)
+def test_a_conflicting_change_is_shown_and_what_was_typed_is_kept(qtbot, view, workspace):
+    reference = log_case(workspace)
     view.show_case(reference)
     shown_version = view.detail.summary.version
     # Another desk routes the case while this agent is still typing.
-    workspace.change_status(reference, "routed", None, expected_version=shown_version,
-                            reason="Other desk")
+    workspace.cases.change_status(reference, "routed", expected_version=shown_version,
+                                  reason="Other desk")
     note = child(view, QPlainTextEdit, "noteText")
     qtbot.keyClicks(note, "Half-typed note")
     combo = child(view, QComboBox, "caseStatus")
@@ -148,18 +148,18 @@ def test_a_conflicting_change_is_shown_and_what_was_typed_is_kept(qtbot, view, w
     assert child(view, QLabel, "caseStatusBadge").text() == "Routed"
     assert "Status: New → Routed" in history_text(view)
     assert combo.currentText() == "Resolved"
-    assert workspace.case(reference).summary.status == "routed"
+    assert workspace.cases.get_case(reference).summary.status == "routed"
     # Trying again now works against the new version.
     qtbot.keyClick(reason, Qt.Key.Key_Return)
-    assert workspace.case(reference).summary.status == "resolved"
+    assert workspace.cases.get_case(reference).summary.status == "resolved"
     assert not error.isVisible()
     assert note.toPlainText() == "Half-typed note"
 
 
 def test_a_duplicate_needs_the_original_and_says_so_next_to_the_field(qtbot, view, workspace,
                                                                        agent):
-    original = log_case(workspace, agent)
-    reference = log_case(workspace, agent, caller_phone="07700 900123")
+    original = log_case(workspace)
+    reference = log_case(workspace, caller_phone="07700 900123")
     view.show_case(reference)
     choose(qtbot, child(view, QComboBox, "caseStatus"), "Duplicate")
     duplicate_of = child(view, QLineEdit, "duplicateOf")
@@ -168,7 +168,7 @@ def test_a_duplicate_needs_the_original_and_says_so_next_to_the_field(qtbot, vie
     status_error = child(view, QLabel, "statusError")
     assert status_error.isVisible()
     assert status_error.text() == "Duplicate of: give the reference of the original case"
-    assert workspace.case(reference).summary.status == "new"
+    assert workspace.cases.get_case(reference).summary.status == "new"
     qtbot.keyClicks(duplicate_of, original.lower())
     qtbot.keyClick(duplicate_of, Qt.Key.Key_Return)
     assert not status_error.isVisible()
@@ -176,8 +176,8 @@ def test_a_duplicate_needs_the_original_and_says_so_next_to_the_field(qtbot, vie
     assert child(view, QLabel, "caseStatusBadge").text() == "Duplicate"
 
 
-def test_reassigning_needs_a_reason_and_shows_in_the_history(qtbot, view, workspace, agent):
-    reference = log_case(workspace, agent)
+def test_reassigning_needs_a_reason_and_shows_in_the_history(qtbot, view, workspace):
+    reference = log_case(workspace)
     view.show_case(reference)
     services = child(view, QComboBox, "reassignService")
     assert services.currentText() == "Streetpride"
@@ -194,38 +194,38 @@ def test_reassigning_needs_a_reason_and_shows_in_the_history(qtbot, view, worksp
     assert "Service: Streetpride → Housing" in history_text(view)
 
 
-def test_an_empty_note_is_refused_beside_the_note(qtbot, view, workspace, agent):
-    reference = log_case(workspace, agent)
+def test_an_empty_note_is_refused_beside_the_note(qtbot, view, workspace):
+    reference = log_case(workspace)
     view.show_case(reference)
     note = child(view, QPlainTextEdit, "noteText")
     qtbot.keyClick(note, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     error = child(view, QLabel, "noteError")
     assert error.isVisible() and error.text() == "Note is required"
-    assert workspace.case(reference).notes == ()
+    assert workspace.cases.get_case(reference).notes == ()
 
 
-def test_an_open_case_past_its_due_time_is_marked_overdue(view, workspace, agent, ui_db_url):
-    late = log_case(workspace, agent)
+def test_an_open_case_past_its_due_time_is_marked_overdue(view, workspace, ui_db_url):
+    late = log_case(workspace)
     make_overdue(ui_db_url, late)
     view.show_case(late)
     due = child(view, QLabel, "dueValue")
     assert due.text().endswith(": overdue") and due.property("role") == "error"
     assert due.font().bold()
     # Finished cases are not overdue, however old their due time.
-    done = log_case(workspace, agent)
-    workspace.change_status(done, "resolved", agent.id)
+    done = log_case(workspace)
+    workspace.cases.change_status(done, "resolved")
     set_due(ui_db_url, done, datetime.now(UTC) - timedelta(days=9))
     view.show_case(done)
     assert "overdue" not in due.text() and due.property("role") is None
     assert not due.font().bold()
 
 
-def test_a_slow_answer_for_an_earlier_case_is_ignored(qtbot, workspace, agent):
+def test_a_slow_answer_for_an_earlier_case_is_ignored(qtbot, workspace):
     runner = DeferredRunner()
-    view = CaseDetailView(workspace, runner, agent)
+    view = CaseDetailView(workspace, runner)
     qtbot.addWidget(view)
     runner.release_all()  # services and categories
-    first, second = log_case(workspace, agent), log_case(workspace, agent)
+    first, second = log_case(workspace), log_case(workspace)
     view.show_case(first)
     view.show_case(second)
     runner.release(1)  # the second arrives first...
@@ -233,18 +233,18 @@ def test_a_slow_answer_for_an_earlier_case_is_ignored(qtbot, workspace, agent):
     assert view.findChild(QLabel, "caseReference").text() == second
 
 
-def test_the_history_model_passes_the_model_tester(qtmodeltester, view, workspace, agent):
+def test_the_history_model_passes_the_model_tester(qtmodeltester, view, workspace):
     qtmodeltester.check(view.history_model)
-    reference = log_case(workspace, agent)
-    workspace.change_status(reference, "routed", agent.id)
+    reference = log_case(workspace)
+    workspace.cases.change_status(reference, "routed")
     view.show_case(reference)
     assert view.history_model.rowCount() == 2
     qtmodeltester.check(view.history_model)
 
 
-def test_pausing_the_clock_while_the_case_waits_for_the_caller(qtbot, view, workspace, agent,
+def test_pausing_the_clock_while_the_case_waits_for_the_caller(qtbot, view, workspace,
                                                                 ui_db_url):
-    reference = log_case(workspace, agent)
+    reference = log_case(workspace)
     make_overdue(ui_db_url, reference)
     view.show_case(reference)
     due = child(view, QLabel, "dueValue")
@@ -260,8 +260,8 @@ def test_pausing_the_clock_while_the_case_waits_for_the_caller(qtbot, view, work
     assert due.text().startswith("on hold since ") and "overdue" not in due.text()
     assert "Waiting for photos of the damage" in child(view, QLabel, "holdState").text()
     assert not reason.isVisibleTo(view) and button.text() == "Resume the cloc&k"
-    assert workspace.case(reference).hold is not None
+    assert workspace.cases.get_case(reference).hold is not None
 
     button.click()
-    assert workspace.case(reference).hold is None
+    assert workspace.cases.get_case(reference).hold is None
     assert button.text() == "Pause the cloc&k" and not due.text().startswith("on hold")

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QTableView
 
-from contactdesk.demo.generator import generate_demo_data
-from contactdesk.persistence.engine import create_database_engine
-from contactdesk.services.case_search import CaseQuery
-from tests.ui.case_helpers import DeferredRunner, log_case, make_overdue
+from contactdesk.dtos.cases import CaseQuery
+from contactdesk.workspace import Workspace
+from tests.ui.case_helpers import DeferredRunner, counts, log_case, make_overdue
+from tests.ui.conftest import add_person, sign_in
 from ui.case_list import CaseListView
 from ui.case_table_model import CaseRowRole, CaseTableModel, ReferenceRole
 
@@ -17,20 +19,20 @@ COLUMN = CaseTableModel
 
 
 @pytest.fixture
-def cases(workspace, agent):
+def cases(workspace):
     """Three cases told apart by every search key, in different services and categories."""
-    ann = log_case(workspace, agent)  # Ann Jones, 01709 823456, Wellgate, S60 2TH, Fly tipping
-    bob = log_case(workspace, agent, caller_phone="07700 900123", caller_name="Bob Smith",
+    ann = log_case(workspace)  # Ann Jones, 01709 823456, Wellgate, S60 2TH, Fly tipping
+    bob = log_case(workspace, caller_phone="07700 900123", caller_name="Bob Smith",
                    address="3 Howard Street, Rotherham", postcode="S65 1FW",
                    category="Missed bin collection", description="Green bin missed")
-    cat = log_case(workspace, agent, caller_phone="01709 336003", caller_name="Cathy Ward",
+    cat = log_case(workspace, caller_phone="01709 336003", caller_name="Cathy Ward",
                    address="22 Moorgate Road, Rotherham", postcode="S60 2AY",
                    category="Council tax payment", description="Wants to pay arrears")
     return {"ann": ann, "bob": bob, "cat": cat}
 
 
-def make_list(qtbot, workspace, runner, user, **options) -> CaseListView:
-    view = CaseListView(workspace, runner, user, **options)
+def make_list(qtbot, workspace, runner, **options) -> CaseListView:
+    view = CaseListView(workspace, runner, **options)
     qtbot.addWidget(view)
     view.resize(1200, 500)
     view.show()
@@ -39,8 +41,8 @@ def make_list(qtbot, workspace, runner, user, **options) -> CaseListView:
 
 
 @pytest.fixture
-def view(qtbot, workspace, runner, agent, cases):
-    return make_list(qtbot, workspace, runner, agent)
+def view(qtbot, workspace, runner, cases):
+    return make_list(qtbot, workspace, runner)
 
 
 def shown(view) -> list[str]:
@@ -105,13 +107,17 @@ def test_a_search_that_matches_nothing_says_so(qtbot, view):
     assert len(shown(view)) == 3
 
 
-def test_filters_narrow_the_list(qtbot, workspace, runner, agent, cases, ui_db_url):
-    workspace.change_status(cases["bob"], "in_progress", agent.id)
-    workspace.change_status(cases["cat"], "resolved", agent.id)
+def test_filters_narrow_the_list(qtbot, workspace, runner, cases, ui_db_url):
+    workspace.cases.change_status(cases["bob"], "in_progress")
+    workspace.cases.change_status(cases["cat"], "resolved")
     make_overdue(ui_db_url, cases["ann"])
-    other = workspace.add_user("sam", "agent", "Sam Taylor")
-    sams = log_case(workspace, other, caller_phone="07911 123456", caller_name="Dee Long")
-    view = make_list(qtbot, workspace, runner, agent)
+    add_person(ui_db_url, "sam", "agent", "Sam Taylor")
+    sam = sign_in(ui_db_url, "sam")
+    try:
+        sams = log_case(sam, caller_phone="07911 123456", caller_name="Dee Long")
+    finally:
+        sam.close()
+    view = make_list(qtbot, workspace, runner)
     status = view.findChild(QComboBox, "statusFilter")
     assert [status.itemText(i) for i in range(status.count())] == [
         "Any", "Open", "New", "Routed", "In progress", "Resolved", "Closed", "Duplicate",
@@ -178,10 +184,9 @@ def test_sorting_reruns_the_search_in_the_database(view, cases):
     assert view.model.query.text == "rotherham" and view.model.query.sort == "category"
 
 
-def test_pages_load_as_the_table_asks_for_more(qtbot, qtmodeltester, workspace, runner, agent,
-                                               cases):
-    more = [log_case(workspace, agent, caller_phone=f"07700 90013{n}") for n in range(2)]
-    view = make_list(qtbot, workspace, runner, agent, page_size=2)
+def test_pages_load_as_the_table_asks_for_more(qtbot, qtmodeltester, workspace, runner, cases):
+    more = [log_case(workspace, caller_phone=f"07700 90013{n}") for n in range(2)]
+    view = make_list(qtbot, workspace, runner, page_size=2)
     model = view.model
     assert model.rowCount() == 2 and count_text(view) == "2+ cases"
     assert model.canFetchMore(QModelIndex())
@@ -195,7 +200,7 @@ def test_pages_load_as_the_table_asks_for_more(qtbot, qtmodeltester, workspace, 
 
 
 def test_the_model_passes_the_model_tester_empty_and_loaded(qtmodeltester, workspace, runner,
-                                                            agent, cases):
+                                                            cases):
     model = CaseTableModel(workspace, runner, page_size=2)
     qtmodeltester.check(model)  # before any query
     model.set_query(CaseQuery(text="nothing matches this"))
@@ -208,15 +213,15 @@ def test_the_model_passes_the_model_tester_empty_and_loaded(qtmodeltester, works
     qtmodeltester.check(model)
 
 
-def test_scrolling_through_a_large_list_reads_every_case_once(qtbot, workspace, runner, agent,
+def test_scrolling_through_a_large_list_reads_every_case_once(qtbot, workspace, runner,
                                                               ui_db_url):
-    engine = create_database_engine(ui_db_url)
+    admin = Workspace.for_this_account(ui_db_url)  # demo data is an admin's to load
     try:
-        generate_demo_data(engine, days=1, seed=7, telephony=False)
+        admin.demo.generate_demo_data(days=1, seed=7, telephony=False)
     finally:
-        engine.dispose()
-    total = workspace.overview().cases
-    view = make_list(qtbot, workspace, runner, agent, page_size=100)
+        admin.close()
+    total = counts(ui_db_url)[0]
+    view = make_list(qtbot, workspace, runner, page_size=100)
     assert view.model.rowCount() == 100 and count_text(view) == "100+ cases"
     table = view.findChild(QTableView, "caseTable")
     for _ in range(total // 100 + 2):  # the view fetches more when scrolled to the end
@@ -230,9 +235,9 @@ def test_scrolling_through_a_large_list_reads_every_case_once(qtbot, workspace, 
     assert received == sorted(received, reverse=True)
 
 
-def test_an_answer_to_an_older_search_is_ignored(qtbot, workspace, agent, cases):
+def test_an_answer_to_an_older_search_is_ignored(qtbot, workspace, cases):
     runner = DeferredRunner()
-    view = make_list(qtbot, workspace, runner, agent)
+    view = make_list(qtbot, workspace, runner)
     runner.release(0)  # services and categories
     search = view.findChild(QLineEdit, "caseSearch")
     qtbot.keyClicks(search, "smith")
@@ -244,9 +249,9 @@ def test_an_answer_to_an_older_search_is_ignored(qtbot, workspace, agent, cases)
     assert shown(view) == [cases["bob"]] and count_text(view) == "1 case"
 
 
-def test_a_page_for_an_older_search_is_ignored(qtbot, workspace, agent, cases):
+def test_a_page_for_an_older_search_is_ignored(qtbot, workspace, cases):
     runner = DeferredRunner()
-    view = make_list(qtbot, workspace, runner, agent, page_size=2)
+    view = make_list(qtbot, workspace, runner, page_size=2)
     runner.release_all()
     assert len(shown(view)) == 2
     view.model.fetchMore(QModelIndex())  # next page of "everything" requested...
@@ -284,10 +289,10 @@ def test_focus_search_selects_what_was_typed(qtbot, view):
     qtbot.waitUntil(search.hasFocus, timeout=1000)
 
 
-def test_refresh_keeps_the_selected_case(qtbot, view, workspace, agent, cases):
+def test_refresh_keeps_the_selected_case(qtbot, view, workspace, cases):
     table = view.findChild(QTableView, "caseTable")
     table.setCurrentIndex(view.model.index(1, 0))
-    newer = log_case(workspace, agent, caller_phone="07700 900555")
+    newer = log_case(workspace, caller_phone="07700 900555")
     view.refresh()
     assert shown(view)[0] == newer
     assert view.selected_reference() == cases["bob"]
@@ -308,20 +313,22 @@ def test_labels_and_names_for_the_keyboard_and_screen_readers(view):
     assert table.selectionMode() == QTableView.SelectionMode.SingleSelection
 
 
-def test_a_failed_search_says_so_instead_of_showing_nothing(qtbot, workspace, runner, agent):
+def test_a_failed_search_says_so_instead_of_showing_nothing(qtbot, workspace, runner):
+    def search_cases(*args, **kwargs):
+        raise ConnectionError("database server went away")
+
     class Unreachable:
+        cases = SimpleNamespace(search_cases=search_cases)
+
         def __getattr__(self, name):
             return getattr(workspace, name)
 
-        def search_cases(self, *args, **kwargs):
-            raise ConnectionError("database server went away")
-
-    view = make_list(qtbot, Unreachable(), runner, agent)
+    view = make_list(qtbot, Unreachable(), runner)
     assert count_text(view) == "Search failed: database server went away"
     assert not view.model.loading
 
 
-def test_alt_keys_are_unique_across_the_list_and_the_case_view(qtbot, workspace, runner, agent):
+def test_alt_keys_are_unique_across_the_list_and_the_case_view(qtbot, workspace, runner):
     # The main window shows both side by side: one Alt+letter must reach one field.
     from PySide6.QtWidgets import QAbstractButton, QWidget
 
@@ -329,8 +336,8 @@ def test_alt_keys_are_unique_across_the_list_and_the_case_view(qtbot, workspace,
 
     page = QWidget()
     qtbot.addWidget(page)
-    CaseListView(workspace, runner, agent, page)
-    CaseDetailView(workspace, runner, agent, page)
+    CaseListView(workspace, runner, page)
+    CaseDetailView(workspace, runner, page)
     texts = [w.text() for w in page.findChildren(QLabel) if w.buddy()]
     texts += [w.text() for w in page.findChildren(QAbstractButton)]
     keys = [text[text.index("&") + 1].lower() for text in texts if "&" in text]

@@ -11,25 +11,34 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit
 
 from contactdesk.domain.complaints import Urgency
-from contactdesk.services.complaints import ComplaintInput
+from contactdesk.dtos.complaints import ComplaintInput
 from tests.ui.case_helpers import log_case
+from tests.ui.conftest import PASSWORD, add_person, sign_in
 from ui.app import create_main_window
 from ui.complaints_model import LATE_BACKGROUND, SOON_BACKGROUND, ComplaintRegisterModel
 from ui.complaints_page import ComplaintsPage
 
 
 @pytest.fixture
-def janet(workspace):
-    return workspace.add_user("janet", "supervisor", "Janet Crookes")
+def janet(ui_db_url):
+    """The supervisor Janet Crookes, signed in: she handles complaints."""
+    add_person(ui_db_url, "janet", "supervisor", "Janet Crookes")
+    workspace = sign_in(ui_db_url, "janet")
+    yield workspace
+    workspace.close()
 
 
 @pytest.fixture
-def andrew(workspace):
-    return workspace.add_user("andrew", "supervisor", "Andrew Bramall")
+def andrew(ui_db_url):
+    """Another supervisor, signed in at another desk."""
+    add_person(ui_db_url, "andrew", "supervisor", "Andrew Bramall")
+    workspace = sign_in(ui_db_url, "andrew")
+    yield workspace
+    workspace.close()
 
 
-def make_page(qtbot, workspace, runner, user) -> ComplaintsPage:
-    page = ComplaintsPage(workspace, runner, user)
+def make_page(qtbot, workspace, runner) -> ComplaintsPage:
+    page = ComplaintsPage(workspace, runner)
     qtbot.addWidget(page)
     page.resize(1280, 760)
     page.show()
@@ -64,8 +73,8 @@ def register_refs(page) -> list[str]:
 
 
 def test_a_complaint_through_stage_one_with_an_extension_to_stage_two_and_closed(
-        qtbot, workspace, runner, janet, andrew, qtmodeltester):
-    page = make_page(qtbot, workspace, runner, janet)
+        qtbot, runner, janet, andrew, qtmodeltester):
+    page = make_page(qtbot, janet, runner)
     form, detail = page.form, page.detail
 
     # Log it from the keyboard: Ctrl+Shift+N lands here in the app; the form comes first.
@@ -148,7 +157,8 @@ def test_a_complaint_through_stage_one_with_an_extension_to_stage_two_and_closed
     assert detail.status.text() == "Stage 2: open"
     assert detail.stages_model.rowCount() == 2
     assert detail.detail.current.officer == "Andrew Bramall"
-    assert detail.detail.current.respond_by == workspace.complaint(reference).current.respond_by
+    assert detail.detail.current.respond_by == \
+        janet.complaints.get_complaint(reference).current.respond_by
 
     # Stage 2 closed: partly upheld, with its lessons learnt.
     detail.choose_action("respond")
@@ -160,8 +170,8 @@ def test_a_complaint_through_stage_one_with_an_extension_to_stage_two_and_closed
     assert detail.detail.actions == ("escalate",) and detail.escalate.stage.count() == 2
 
 
-def test_an_agent_logs_a_complaint_but_cannot_handle_it(qtbot, workspace, runner, agent):
-    page = make_page(qtbot, workspace, runner, agent)
+def test_an_agent_logs_a_complaint_but_cannot_handle_it(qtbot, workspace, runner):
+    page = make_page(qtbot, workspace, runner)
     form = page.form
     assert form.officer.isHidden()  # agents do not name officers
     page.log_complaint()
@@ -189,8 +199,8 @@ def test_an_agent_logs_a_complaint_but_cannot_handle_it(qtbot, workspace, runner
 
 def test_escape_leaves_the_form_and_a_case_on_screen_becomes_a_complaint(
         qtbot, ui_db_url, workspace, agent):
-    reference = log_case(workspace, agent)
-    window = create_main_window(ui_db_url, agent.username, synchronous=True)
+    reference = log_case(workspace)
+    window = create_main_window(ui_db_url, agent.username, PASSWORD, synchronous=True)
     qtbot.addWidget(window)
     window.show()
     window.activateWindow()
@@ -217,16 +227,16 @@ def test_escape_leaves_the_form_and_a_case_on_screen_becomes_a_complaint(
     window.workspace.close()
 
 
-def test_the_register_highlights_late_and_due_soon_and_filters(qtbot, workspace, runner, janet,
+def test_the_register_highlights_late_and_due_soon_and_filters(qtbot, runner, janet,
                                                                qtmodeltester):
     today = date.today()
-    late = workspace.log_complaint(ComplaintInput(
+    late = janet.complaints.log_complaint(ComplaintInput(
         complainant_name="Late Person", service="Housing", description="Old complaint",
-        received_on=today - timedelta(days=40)), janet.id).reference
-    fresh = workspace.log_complaint(ComplaintInput(
-        complainant_name="New Person", service="Parking Services", description="New complaint"),
-        janet.id).reference
-    page = make_page(qtbot, workspace, runner, janet)
+        received_on=today - timedelta(days=40))).reference
+    fresh = janet.complaints.log_complaint(ComplaintInput(
+        complainant_name="New Person", service="Parking Services",
+        description="New complaint")).reference
+    page = make_page(qtbot, janet, runner)
     register = page.register
     qtbot.waitUntil(lambda: register.model.rowCount() == 2)
     model = register.model
@@ -256,16 +266,14 @@ def test_the_register_highlights_late_and_due_soon_and_filters(qtbot, workspace,
     qtbot.waitUntil(lambda: page.detail.countdown.text().endswith("late"))
 
 
-def test_someone_elses_change_is_shown_and_what_was_typed_kept(qtbot, workspace, runner, janet,
-                                                               andrew):
-    reference = workspace.log_complaint(ComplaintInput(
-        complainant_name="Ann Jones", service="Housing", description="Repair not done"),
-        janet.id).reference
-    page = make_page(qtbot, workspace, runner, janet)
+def test_someone_elses_change_is_shown_and_what_was_typed_kept(qtbot, runner, janet, andrew):
+    reference = janet.complaints.log_complaint(ComplaintInput(
+        complainant_name="Ann Jones", service="Housing", description="Repair not done")).reference
+    page = make_page(qtbot, janet, runner)
     page.open_complaint(reference)
     detail = page.detail
     qtbot.waitUntil(lambda: detail.detail is not None)
-    workspace.assign_complaint_officer(reference, andrew.id, andrew.id)  # another desk
+    andrew.complaints.assign_officer(reference, andrew.user.id)  # another desk
     detail.choose_action("extend")
     type_into(qtbot, detail.extend.reason, "Waiting for the contractor")
     ctrl_enter(qtbot, detail.extend.reason)
@@ -275,8 +283,8 @@ def test_someone_elses_change_is_shown_and_what_was_typed_kept(qtbot, workspace,
     assert detail.detail.current.extension_days == 0
 
 
-def test_every_input_is_labelled_with_a_unique_alt_letter(qtbot, workspace, runner, janet):
-    page = make_page(qtbot, workspace, runner, janet)
+def test_every_input_is_labelled_with_a_unique_alt_letter(qtbot, runner, janet):
+    page = make_page(qtbot, janet, runner)
     tab_letters = ["c", "e", "q", "f", "r"]  # the main window's tabs
 
     def letters(root) -> list[str]:

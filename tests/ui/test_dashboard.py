@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from contactdesk.domain.call_metrics import Basis
 from contactdesk.domain.working_time import LONDON
+from tests.ui.conftest import PASSWORD, add_person, sign_in
 from ui.app import create_main_window
 from ui.dashboard import DashboardView
 from ui.tasks import TaskRunner
@@ -52,6 +53,10 @@ class DeferredRunner:
     def __init__(self):
         self.jobs = []
 
+    def follow_changes(self, workspace, slot) -> None:
+        """As TaskRunner's, delivered at once (these tests release the jobs themselves)."""
+        workspace.subscribe(slot)
+
     def run(self, work, on_done=None, on_error=None, *, write=False):
         self.jobs.append((work, on_done, on_error))
 
@@ -61,19 +66,23 @@ class DeferredRunner:
 
 
 @pytest.fixture
-def supervisor(workspace):
-    return workspace.add_user("sam", "supervisor", "Sam Okafor")
+def supervisor(ui_db_url):
+    """The supervisor Sam Okafor, signed in: the dashboard is for supervisors."""
+    add_person(ui_db_url, "sam", "supervisor", "Sam Okafor")
+    workspace = sign_in(ui_db_url, "sam")
+    yield workspace
+    workspace.close()
 
 
 @pytest.fixture
-def sample_loaded(workspace, tmp_path):
-    workspace.import_call_log(SAMPLE)
-    workspace.import_call_log(last_year_log(tmp_path))
+def sample_loaded(supervisor, tmp_path):
+    supervisor.telephony.import_call_log(SAMPLE)
+    supervisor.telephony.import_call_log(last_year_log(tmp_path))
 
 
 @pytest.fixture
-def dashboard(qtbot, workspace, runner, sample_loaded):
-    view = DashboardView(workspace, runner, today=lambda: SAMPLE_DAY)
+def dashboard(qtbot, supervisor, runner, sample_loaded):
+    view = DashboardView(supervisor, runner, today=lambda: SAMPLE_DAY)
     qtbot.addWidget(view)
     view.resize(1280, 760)
     view.show()
@@ -204,9 +213,9 @@ def test_queue_and_agent_tables_for_a_chosen_period(dashboard, qtmodeltester):
     assert dashboard.hour_chart.chart().title() == "Calls by hour (14 May, no calls)"
 
 
-def test_a_late_answer_never_overwrites_a_newer_one(qtbot, workspace, sample_loaded):
+def test_a_late_answer_never_overwrites_a_newer_one(qtbot, supervisor, sample_loaded):
     runner = DeferredRunner()
-    view = DashboardView(workspace, runner, today=lambda: SAMPLE_DAY)
+    view = DashboardView(supervisor, runner, today=lambda: SAMPLE_DAY)
     qtbot.addWidget(view)
     view.show()
     first = len(runner.jobs)  # today, days, year to date, queues and agents
@@ -218,10 +227,10 @@ def test_a_late_answer_never_overwrites_a_newer_one(qtbot, workspace, sample_loa
     assert view.tiles["service_level"].value.text() == "60.00%"
 
 
-def test_refreshes_itself_while_shown_and_follows_the_clock(qtbot, workspace, sample_loaded):
+def test_refreshes_itself_while_shown_and_follows_the_clock(qtbot, supervisor, sample_loaded):
     clock = {"today": SAMPLE_DAY}
     runner = DeferredRunner()
-    view = DashboardView(workspace, runner, today=lambda: clock["today"])
+    view = DashboardView(supervisor, runner, today=lambda: clock["today"])
     qtbot.addWidget(view)
     assert runner.jobs == []  # nothing loads until the tab is first shown
     view.show()
@@ -255,8 +264,9 @@ def test_every_input_has_a_label_with_a_mnemonic_and_a_name(dashboard):
     assert len(letters) == len(set(letters)), letters
 
 
-def test_import_through_the_dashboard_shows_the_summary_and_the_new_figures(qtbot, workspace, runner, tmp_path):
-    view = DashboardView(workspace, runner, today=lambda: SAMPLE_DAY)
+def test_import_through_the_dashboard_shows_the_summary_and_the_new_figures(qtbot, supervisor,
+                                                                           runner, tmp_path):
+    view = DashboardView(supervisor, runner, today=lambda: SAMPLE_DAY)
     qtbot.addWidget(view)
     view.show()
     assert tile_values(view)["offered"] == "0"
@@ -272,8 +282,8 @@ def test_import_through_the_dashboard_shows_the_summary_and_the_new_figures(qtbo
     assert tile_values(view)["offered"] == "11"
 
 
-def test_a_bad_file_is_a_message_not_a_traceback(qtbot, workspace, runner, tmp_path):
-    view = DashboardView(workspace, runner, today=lambda: SAMPLE_DAY)
+def test_a_bad_file_is_a_message_not_a_traceback(qtbot, supervisor, runner, tmp_path):
+    view = DashboardView(supervisor, runner, today=lambda: SAMPLE_DAY)
     qtbot.addWidget(view)
     view.show()
     view.import_file(str(tmp_path / "missing.log"))
@@ -297,9 +307,9 @@ class _Recorder(QObject):
         self.seen.append((permille, QThread.currentThread() is QApplication.instance().thread()))
 
 
-def test_a_background_import_reports_progress_on_the_gui_thread(qtbot, workspace):
+def test_a_background_import_reports_progress_on_the_gui_thread(qtbot, supervisor):
     runner = TaskRunner()
-    view = DashboardView(workspace, runner, today=lambda: SAMPLE_DAY)
+    view = DashboardView(supervisor, runner, today=lambda: SAMPLE_DAY)
     qtbot.addWidget(view)
     recorder = _Recorder()
     view.importer._progress.connect(recorder.record)
@@ -308,6 +318,13 @@ def test_a_background_import_reports_progress_on_the_gui_thread(qtbot, workspace
     assert recorder.seen and recorder.seen[-1] == (1000, True)
     assert all(on_gui for _, on_gui in recorder.seen)
     runner.wait_for_all()
+
+
+def test_the_import_button_is_only_for_those_who_may_import(qtbot, workspace, supervisor):
+    for person, offered in ((workspace, False), (supervisor, True)):
+        view = DashboardView(person, DeferredRunner(), today=lambda: SAMPLE_DAY)
+        qtbot.addWidget(view)
+        assert view.import_button.isHidden() is not offered, person.user.username
 
 
 def test_the_import_dialog_asks_for_a_file_and_format(qtbot):
@@ -326,13 +343,13 @@ def test_the_import_dialog_asks_for_a_file_and_format(qtbot):
         assert field.accessibleName()
 
 
-def test_supervisors_see_the_dashboard_and_agents_do_not(qtbot, ui_db_url, workspace, agent, supervisor):
-    for user in (agent, supervisor):
-        window = create_main_window(ui_db_url, user.username, synchronous=True)
+def test_supervisors_see_the_dashboard_and_agents_do_not(qtbot, ui_db_url, agent, supervisor):
+    for username in (agent.username, supervisor.user.username):
+        window = create_main_window(ui_db_url, username, PASSWORD, synchronous=True)
         qtbot.addWidget(window)
         names = [window.tabs.tabText(i) for i in range(window.tabs.count())]
         pages = [window.tabs.widget(i) for i in range(window.tabs.count())]
-        if user is agent:
+        if username == agent.username:
             assert window.dashboard is window.staffing is None
             assert not {"&Queue dashboard", "Sta&ffing"} & set(names)
         else:
@@ -349,7 +366,7 @@ def test_supervisors_see_the_dashboard_and_agents_do_not(qtbot, ui_db_url, works
 def test_the_supervisor_window_still_fits_a_1280_by_800_screen(qtbot, ui_db_url, supervisor, theme):
     from ui.style import stylesheet
 
-    window = create_main_window(ui_db_url, supervisor.username, synchronous=True)
+    window = create_main_window(ui_db_url, supervisor.user.username, PASSWORD, synchronous=True)
     qtbot.addWidget(window)
     window.setStyleSheet(stylesheet(theme))
     window.show()

@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QTableView
 
-from contactdesk.domain.errors import ContactDeskError
+from contactdesk.auth.credentials import REFUSED
+from contactdesk.domain.errors import ContactDeskError, PermissionDenied
+from contactdesk.dtos.calls import CallInput
+from contactdesk.dtos.stats import StatsQuery
 from tests.ui.call_form_helpers import Keyboard, fill_a_report
+from tests.ui.conftest import PASSWORD, add_person
 from ui.app import create_main_window
+from ui.main_window import MainWindow
+from ui.tasks import TaskRunner
 
 
 @pytest.fixture
 def window(qtbot, ui_db_url, agent):
-    window = create_main_window(ui_db_url, agent.username, synchronous=True)
+    window = create_main_window(ui_db_url, agent.username, PASSWORD, synchronous=True)
     qtbot.addWidget(window)
     window.show()
     window.activateWindow()
@@ -58,8 +65,29 @@ def test_log_a_call_then_find_and_open_its_case_without_the_mouse(qtbot, window)
 
 
 def test_an_unknown_user_is_refused_with_a_message(ui_db_url):
-    with pytest.raises(ContactDeskError, match="no user called 'nobody'"):
-        create_main_window(ui_db_url, "nobody")
+    with pytest.raises(ContactDeskError, match=re.escape(REFUSED)):
+        create_main_window(ui_db_url, "nobody", PASSWORD)
+
+
+def test_an_agent_sees_no_statistics_and_cannot_fetch_them_either(qtbot, window):
+    tabs = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert window.dashboard is window.staffing is window.deadlines is None
+    assert not {"&Queue dashboard", "Sta&ffing", "Service deadlines"} & set(tabs)
+    assert "Complaints" in tabs and "&Reports" in tabs
+    # The screen is not the only guard: the operation itself refuses an agent.
+    day = date(2024, 5, 13)
+    with pytest.raises(PermissionDenied, match="priya"):
+        window.workspace.stats.call_stats(StatsQuery(day, day))
+
+
+def test_the_window_belongs_to_the_signed_in_person(qtbot, window, ui_db_url):
+    other = add_person(ui_db_url, "sam", "agent", "Sam Taylor")
+    with pytest.raises(ValueError, match="signed in as priya"):
+        MainWindow(window.workspace, TaskRunner(synchronous=True), other)
+    sign_out = QAction("Sign out", window)
+    sign_out.setShortcut(QKeySequence("Ctrl+Shift+Q"))
+    window.add_session_action(sign_out)
+    assert sign_out in window.toolbar.actions() and sign_out in window.actions()
 
 
 def _mnemonic(text: str) -> str | None:
@@ -67,13 +95,11 @@ def _mnemonic(text: str) -> str | None:
     return found.group(1).lower() if found else None
 
 
-def test_each_alt_letter_opens_one_thing_on_every_page(qtbot, ui_db_url, workspace):
+def test_each_alt_letter_opens_one_thing_on_every_page(qtbot, ui_db_url):
     from PySide6.QtWidgets import QAbstractButton, QGroupBox
 
-    from contactdesk.services.users import add_user
-
-    add_user(workspace._engine, "sup", "supervisor", "Sam Taylor")  # sees every tab
-    window = create_main_window(ui_db_url, "sup", synchronous=True)
+    add_person(ui_db_url, "sup", "supervisor", "Sam Taylor")  # sees every tab
+    window = create_main_window(ui_db_url, "sup", PASSWORD, synchronous=True)
     qtbot.addWidget(window)
     window.show()
     tabs = window.tabs
@@ -91,3 +117,16 @@ def test_each_alt_letter_opens_one_thing_on_every_page(qtbot, ui_db_url, workspa
         clashes = sorted({k for k in keys if keys.count(k) > 1})
         assert not clashes, f"Alt+{clashes} twice with the {tabs.tabText(index)!r} page shown"
     window.workspace.close()
+
+
+def test_a_saved_call_reaches_the_case_list_through_what_changed(qtbot, window):
+    """No hand-wired refresh: the list hears that cases changed and searches again."""
+    heard = []
+    window.runner.operationDidExecute.connect(heard.append)
+    before = window.case_list.model.rowCount()
+    saved = window.workspace.calls.log_call(CallInput(
+        caller_phone="01709 823456", caller_name="Ann Example", category="litter",
+        description="Bins overflowing", address="12 Main Street"))
+    qtbot.waitUntil(lambda: window.case_list.model.rowCount() == before + 1)
+    assert [changes.operation for changes in heard] == ["log_call"]
+    assert heard[0].references == (saved.reference,)

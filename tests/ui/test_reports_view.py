@@ -5,15 +5,30 @@ from __future__ import annotations
 from datetime import date
 
 import openpyxl
+import pytest
 from PySide6.QtCore import QDate
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 
-from contactdesk.telephony.importer import import_call_log
+from tests.ui.conftest import add_person, sign_in
 from ui.reports_view import ReportsView
 
 from ..contactdesk.telephony.test_sample_figures import SAMPLE
 from ..helpers.pdf_text import page_count, pdf_rows, pdf_text
+
+
+@pytest.fixture
+def supervisor(ui_db_url):
+    """A supervisor, signed in: importing telephony logs and exporting are theirs to do."""
+    add_person(ui_db_url, "sam", "supervisor", "Sam Taylor")
+    workspace = sign_in(ui_db_url, "sam")
+    yield workspace
+    workspace.close()
+
+
+@pytest.fixture
+def sample_loaded(supervisor):
+    supervisor.telephony.import_call_log(SAMPLE)
 
 
 def make_view(qtbot, workspace, runner):
@@ -23,8 +38,8 @@ def make_view(qtbot, workspace, runner):
     return view
 
 
-def test_daily_summary_previewed_printed_and_saved(qtbot, workspace, runner, tmp_path):
-    import_call_log(workspace._engine, SAMPLE)
+def test_daily_summary_previewed_printed_and_saved(qtbot, workspace, runner, sample_loaded,
+                                                   tmp_path):
     view = make_view(qtbot, workspace, runner)
     assert view.day.date() == QDate(2024, 5, 13)  # yesterday by default
     assert not view.print_button.isEnabled()
@@ -46,8 +61,7 @@ def test_daily_summary_previewed_printed_and_saved(qtbot, workspace, runner, tmp
     assert "Could not save" in view.status.text() and "Choose a folder" in view.status.text()
 
 
-def test_the_performance_report_takes_a_period(qtbot, workspace, runner):
-    import_call_log(workspace._engine, SAMPLE)
+def test_the_performance_report_takes_a_period(qtbot, workspace, runner, sample_loaded):
     view = make_view(qtbot, workspace, runner)
     view.kind.setCurrentIndex(view.kind.findData("performance"))
     assert view.date_from.isVisibleTo(view) and not view.day.isVisibleTo(view)
@@ -60,9 +74,9 @@ def test_the_performance_report_takes_a_period(qtbot, workspace, runner):
     assert "before the first" in view.status.text()
 
 
-def test_export_for_the_chosen_day(qtbot, workspace, runner, tmp_path):
-    import_call_log(workspace._engine, SAMPLE)
-    view = make_view(qtbot, workspace, runner)
+def test_export_for_the_chosen_day(qtbot, supervisor, runner, sample_loaded, tmp_path):
+    view = make_view(qtbot, supervisor, runner)
+    assert view.export_panel.isVisibleTo(view)
     out = tmp_path / "attempts.xlsx"
     view.export_to("attempts", out)
     assert "11 attempts written" in view.status.text()
@@ -77,3 +91,9 @@ def test_the_complaints_report_from_the_same_screen(qtbot, workspace, runner):
     view.preview_button.click()
     assert view.current_pdf is not None and view.current_pdf.name.startswith("complaints-")
     assert view.document.pageCount() >= 1
+
+
+def test_an_agent_is_offered_no_export(qtbot, workspace, runner):
+    view = make_view(qtbot, workspace, runner)
+    assert not view.export_panel.isVisibleTo(view) and not view.export_button.isVisible()
+    assert view.preview_button.isVisible()  # the reports are still theirs to run

@@ -11,14 +11,19 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
 
 from tests.ui.case_helpers import log_case, make_overdue, set_due
+from tests.ui.conftest import PASSWORD, add_person, sign_in
 from ui.app import create_main_window
 from ui.complaints_model import LATE_BACKGROUND, SOON_BACKGROUND
 from ui.service_deadlines import DeadlinesModel, ServiceDeadlinesView
 
 
 @pytest.fixture
-def supervisor(workspace):
-    return workspace.add_user("janet", "supervisor", "Janet Crookes")
+def supervisor(ui_db_url):
+    """The supervisor Janet Crookes, signed in: the deadlines are for supervisors."""
+    add_person(ui_db_url, "janet", "supervisor", "Janet Crookes")
+    workspace = sign_in(ui_db_url, "janet")
+    yield workspace
+    workspace.close()
 
 
 def rows(view) -> dict[str, list[str]]:
@@ -29,16 +34,16 @@ def rows(view) -> dict[str, list[str]]:
 
 
 def test_open_due_today_overdue_and_on_hold_per_service_and_category(
-        qtbot, ui_db_url, workspace, runner, agent, qtmodeltester):
-    overdue = log_case(workspace, agent)
-    today = log_case(workspace, agent, category="Litter")
-    held = log_case(workspace, agent)
+        qtbot, ui_db_url, workspace, runner, supervisor, qtmodeltester):
+    overdue = log_case(workspace)
+    today = log_case(workspace, category="Litter")
+    held = log_case(workspace)
     make_overdue(ui_db_url, overdue)
     soon = datetime.now(UTC) + timedelta(minutes=30)
     if soon.date() == datetime.now(UTC).date():  # (a run just before midnight skips this check)
         set_due(ui_db_url, today, soon)
-    workspace.hold_case(held, "Waiting for photos from the caller", agent.id)
-    view = ServiceDeadlinesView(workspace, runner)
+    workspace.cases.hold(held, "Waiting for photos from the caller")
+    view = ServiceDeadlinesView(supervisor, runner)
     qtbot.addWidget(view)
     view.show()
     view.activateWindow()
@@ -63,17 +68,17 @@ def test_open_due_today_overdue_and_on_hold_per_service_and_category(
     assert "3 open (1 on hold)" in view.summary.text() and "1 overdue" in view.summary.text()
 
     # Resuming gives the held case its due time back: on hold drops to 0.
-    workspace.resume_case(held, agent.id)
+    workspace.cases.resume(held)
     qtbot.keyClick(view.table, Qt.Key.Key_F5)
     qtbot.waitUntil(lambda: rows(view)["Fly tipping"][DeadlinesModel.ON_HOLD] == "0")
 
 
 def test_the_tab_is_for_supervisors_and_leads_to_the_overdue_cases(qtbot, ui_db_url, workspace,
                                                                    agent, supervisor):
-    overdue = log_case(workspace, agent)
-    log_case(workspace, agent, category="Council tax payment", address="", postcode="")
+    overdue = log_case(workspace)
+    log_case(workspace, category="Council tax payment", address="", postcode="")
     make_overdue(ui_db_url, overdue)
-    agent_window = create_main_window(ui_db_url, agent.username, synchronous=True)
+    agent_window = create_main_window(ui_db_url, agent.username, PASSWORD, synchronous=True)
     qtbot.addWidget(agent_window)
     assert agent_window.deadlines is None
     assert "Service deadlines" not in [agent_window.tabs.tabText(i)
@@ -81,7 +86,7 @@ def test_the_tab_is_for_supervisors_and_leads_to_the_overdue_cases(qtbot, ui_db_
     assert "Complaints" in [agent_window.tabs.tabText(i) for i in range(agent_window.tabs.count())]
     agent_window.workspace.close()
 
-    window = create_main_window(ui_db_url, supervisor.username, synchronous=True)
+    window = create_main_window(ui_db_url, supervisor.user.username, PASSWORD, synchronous=True)
     qtbot.addWidget(window)
     window.show()
     window.activateWindow()
@@ -104,7 +109,7 @@ def test_the_tab_is_for_supervisors_and_leads_to_the_overdue_cases(qtbot, ui_db_
 
 
 def test_labels_alt_letters_and_a_1280_by_800_screen(qtbot, ui_db_url, supervisor):
-    window = create_main_window(ui_db_url, supervisor.username, synchronous=True)
+    window = create_main_window(ui_db_url, supervisor.user.username, PASSWORD, synchronous=True)
     qtbot.addWidget(window)
     window.show()
     tab_keys = [m.group(1).lower() for i in range(window.tabs.count())

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QDateEdit, QLabel
 
 from contactdesk.domain.erlang import required_agents
+from tests.ui.conftest import add_person, sign_in
 from tests.ui.test_dashboard import SAMPLE, DeferredRunner
 from ui.staffing_view import StaffingView
 
@@ -19,9 +20,18 @@ AHT = 168.6 + 30
 
 
 @pytest.fixture
-def view(qtbot, workspace, runner):
-    workspace.import_call_log(SAMPLE)
-    view = StaffingView(workspace, runner, today=lambda: date(2024, 5, 19))
+def supervisor(ui_db_url):
+    """A supervisor, signed in: staffing plans are for supervisors."""
+    add_person(ui_db_url, "sam", "supervisor", "Sam Okafor")
+    workspace = sign_in(ui_db_url, "sam")
+    yield workspace
+    workspace.close()
+
+
+@pytest.fixture
+def view(qtbot, supervisor, runner):
+    supervisor.telephony.import_call_log(SAMPLE)
+    view = StaffingView(supervisor, runner, today=lambda: date(2024, 5, 19))
     qtbot.addWidget(view)
     view.resize(1280, 700)
     view.show()
@@ -83,10 +93,10 @@ def test_no_history_is_said_plainly(view):
     assert view.chart.accessibleDescription() == "Agents needed by half hour: no figures"
 
 
-def test_only_the_latest_plan_is_shown(qtbot, workspace):
-    workspace.import_call_log(SAMPLE)
+def test_only_the_latest_plan_is_shown(qtbot, supervisor):
+    supervisor.telephony.import_call_log(SAMPLE)
     runner = DeferredRunner()
-    view = StaffingView(workspace, runner, today=lambda: date(2024, 5, 19))
+    view = StaffingView(supervisor, runner, today=lambda: date(2024, 5, 19))
     qtbot.addWidget(view)
     view.show()
     view.day.setDate(date(2024, 5, 21))

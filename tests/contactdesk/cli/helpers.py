@@ -18,14 +18,15 @@ class Result:
     err: str
 
 
-def run_cli(*args: str, db: str | None = None, env: dict | None = None, timeout: int = 120) -> Result:
+def run_cli(*args: str, db: str | None = None, env: dict | None = None, timeout: int = 120,
+            input: str | None = None) -> Result:
     command = [sys.executable, "-m", "contactdesk"]
     if db:
         command += ["--db", db]
     environment = {k: v for k, v in os.environ.items() if k != "CONTACTDESK_DATABASE_URL"}
     environment.update(env or {})
     done = subprocess.run(command + list(args), capture_output=True, text=True, cwd=ROOT,
-                          env=environment, timeout=timeout)
+                          env=environment, timeout=timeout, input=input if input is not None else "")
     assert "Traceback" not in done.stderr, done.stderr
     return Result(done.returncode, done.stdout, done.stderr)
 

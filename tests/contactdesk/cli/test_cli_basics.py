@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 import sqlite3
+import uuid
+
+import pytest
+
+from contactdesk.auth.credentials import Password, SignInRefused
+from contactdesk.workspace import Workspace
 
 from .helpers import one_line_error, run_cli
+
+# Long enough for the password rule and not on the list of common passwords.
+GOOD = "kettle on, phones ringing, Monday"
 
 
 def test_db_upgrade_creates_then_is_harmless(empty_db_url):
@@ -18,12 +27,68 @@ def test_db_upgrade_creates_then_is_harmless(empty_db_url):
 
 def test_users_add_and_list(db_url):
     added = run_cli("users", "add", "sam.taylor", "--role", "supervisor", "--name", "Sam Taylor",
-                    db=db_url)
+                    "--password-stdin", db=db_url, input=GOOD + "\n")
     assert added.code == 0 and "added sam.taylor (Sam Taylor) as supervisor" in added.out
-    again = run_cli("users", "add", "sam.taylor", "--role", "agent", "--name", "Sam T", db=db_url)
+    again = run_cli("users", "add", "sam.taylor", "--role", "agent", "--name", "Sam T",
+                    "--password-stdin", db=db_url, input=GOOD + "\n")
     assert again.code == 2 and "already exists" in one_line_error(again)
     listed = run_cli("users", "list", db=db_url)
     assert listed.code == 0 and "sam.taylor" in listed.out and "supervisor" in listed.out
+
+
+def _unique(stem: str) -> str:
+    # PostgreSQL logins are server-wide, so each test gets names of its own.
+    return f"{stem}_{uuid.uuid4().hex[:8]}"
+
+
+def test_users_add_refuses_a_short_password_in_one_line(db_url):
+    name = _unique("short")
+    refused = run_cli("users", "add", name, "--role", "agent", "--name", "Short Pass",
+                      "--password-stdin", db=db_url, input="fourteen chars\n")
+    assert refused.code == 2
+    line = one_line_error(refused)
+    assert "password" in line and "14 characters" in line and "at least 15" in line
+    assert name not in run_cli("users", "list", db=db_url).out
+
+
+def test_users_add_without_a_terminal_says_to_use_password_stdin(db_url):
+    name = _unique("noterm")
+    result = run_cli("users", "add", name, "--role", "agent", "--name", "No Term", db=db_url)
+    assert result.code == 2 and "--password-stdin" in one_line_error(result)
+    assert name not in run_cli("users", "list", db=db_url).out
+
+
+def test_users_set_password_from_stdin(db_url):
+    name = _unique("pat")
+    new = "two sugars, no milk, late again"
+    assert run_cli("users", "add", name, "--role", "agent", "--name", "Pat Lee",
+                   "--password-stdin", db=db_url, input=GOOD + "\n").code == 0
+    changed = run_cli("users", "set-password", name, "--password-stdin", db=db_url,
+                      input=new + "\n")
+    assert changed.code == 0 and f"password changed for {name}" in changed.out, changed.err
+    pat = Workspace.open(db_url, Password(name, new))
+    assert pat.actor.username == name
+    pat.close()
+    with pytest.raises(SignInRefused):
+        Workspace.open(db_url, Password(name, GOOD))
+    too_short = run_cli("users", "set-password", name, "--password-stdin", db=db_url,
+                        input="fourteen chars\n")
+    assert too_short.code == 2 and "at least 15" in one_line_error(too_short)
+
+
+def test_users_disable_shows_in_the_list_and_stops_sign_in(db_url):
+    name = _unique("kim")
+    assert run_cli("users", "add", name, "--role", "agent", "--name", "Kim Hale",
+                   "--password-stdin", db=db_url, input=GOOD + "\n").code == 0
+    listed = run_cli("users", "list", db=db_url)
+    assert listed.code == 0 and "(disabled)" not in listed.out
+    disabled = run_cli("users", "disable", name, db=db_url)
+    assert disabled.code == 0, disabled.err
+    listed = run_cli("users", "list", db=db_url)
+    (line,) = [line for line in listed.out.splitlines() if line.startswith(name)]
+    assert line.endswith("Kim Hale (disabled)")
+    with pytest.raises(SignInRefused):
+        Workspace.open(db_url, Password(name, GOOD))
 
 
 def test_bad_role_and_usage_errors_exit_2_in_one_line(db_url):
@@ -77,7 +142,8 @@ def test_a_schema_newer_than_the_app_is_refused(db_url, tmp_path):
 
 def test_database_url_from_the_environment(db_url):
     result = run_cli("users", "add", "env.user", "--role", "agent", "--name", "Env User",
-                     env={"CONTACTDESK_DATABASE_URL": db_url})
+                     "--password-stdin", env={"CONTACTDESK_DATABASE_URL": db_url},
+                     input=GOOD + "\n")
     # run_cli drops the variable unless given explicitly, so pass it through env=...
     assert result.code == 0
     assert "env.user" in run_cli("users", "list", db=db_url).out

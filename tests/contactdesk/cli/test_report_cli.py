@@ -6,9 +6,11 @@ from datetime import datetime
 
 import openpyxl
 
-from contactdesk.persistence.engine import create_database_engine
-from contactdesk.services.calls import CallInput, log_call
+from contactdesk.dtos.calls import CallInput
+from contactdesk.persistence.database import Database
+from contactdesk.services.calls import log_call
 
+from ...helpers.contexts import context_for
 from ...helpers.pdf_text import pdf_text
 from ..telephony.test_sample_figures import SAMPLE
 from .helpers import one_line_error, run_cli
@@ -37,13 +39,14 @@ def test_performance_report_from_the_command_line(fresh_database_url, tmp_path):
 
 def test_calls_exported_to_excel_with_real_dates_and_no_formulas(fresh_database_url, tmp_path):
     url = fresh_database_url("sqlite")
-    engine = create_database_engine(url)
+    database = Database.open(url)
     try:
-        log_call(engine, CallInput(caller_phone="01709 823456", caller_name="=HYPERLINK(\"x\")",
-                                   outcome="information_given", category="Litter",
-                                   description="+SUM(A1:A9) asked about bins"), None)
+        log_call(context_for(database, "agent"),
+                 CallInput(caller_phone="01709 823456", caller_name="=HYPERLINK(\"x\")",
+                           outcome="information_given", category="Litter",
+                           description="+SUM(A1:A9) asked about bins"))
     finally:
-        engine.dispose()
+        database.dispose()
     out = tmp_path / "calls.xlsx"
     done = run_cli("export", "calls", "--out", str(out), db=url)
     assert done.code == 0 and "1 calls written" in done.out

@@ -7,20 +7,23 @@ on it; the other tests use a few days of the model.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import func, insert, select
 
+from contactdesk.context import ServiceContext
 from contactdesk.demo.generator import generate_demo_data, telephony_start
+from contactdesk.demo.passwords import DEMO_PASSWORD
 from contactdesk.demo.telephony import MAIN, REVS, SOURCE, CallCentre, write_queue_log
 from contactdesk.domain.call_metrics import Basis, Definition
-from contactdesk.persistence.engine import create_database_engine
-from contactdesk.persistence.models import APP_SOURCE, Call, CallAttempt, User
-from contactdesk.persistence.uow import UnitOfWork
+from contactdesk.domain.words import APP_SOURCE
+from contactdesk.persistence.database import Database
+from contactdesk.persistence.models import Call, CallAttempt, User
 from contactdesk.services.call_stats import StatsQuery, call_stats, year_to_date
 from contactdesk.telephony.importer import import_call_log
 from contactdesk.telephony.store import refresh_wait_days
@@ -36,47 +39,51 @@ FIELDS = (ATTEMPT.c.callid, ATTEMPT.c.queue, ATTEMPT.c.entered_epoch, ATTEMPT.c.
           ATTEMPT.c.agent, ATTEMPT.c.ended_epoch)
 
 
-def rows(engine: Engine, query) -> list:
-    with UnitOfWork(engine) as uow:
+def rows(ctx: ServiceContext, query) -> list:
+    with ctx.uow() as uow:
         return [tuple(r) for r in uow.session.execute(query)]
 
 
-def attempts(engine: Engine, source: str, *where) -> list[tuple]:
-    return rows(engine, select(*FIELDS).where(ATTEMPT.c.source == source, *where)
+def attempts(ctx: ServiceContext, source: str, *where) -> list[tuple]:
+    return rows(ctx, select(*FIELDS).where(ATTEMPT.c.source == source, *where)
                 .order_by(ATTEMPT.c.entered_epoch, ATTEMPT.c.callid, ATTEMPT.c.queue))
 
 
-def digest(engine: Engine) -> str:
+def digest(ctx: ServiceContext) -> str:
     """A hash of the demo feed and the app's attempts (call ids as the calls' keys)."""
     hashed = hashlib.sha256()
-    hashed.update(repr(attempts(engine, SOURCE)).encode())
-    hashed.update(repr(rows(engine, select(*FIELDS, Call.idempotency_key)
+    hashed.update(repr(attempts(ctx, SOURCE)).encode())
+    hashed.update(repr(rows(ctx, select(*FIELDS, Call.idempotency_key)
                             .join(Call, Call.id == ATTEMPT.c.call_id)
                             .where(ATTEMPT.c.source == APP_SOURCE)
                             .order_by(Call.idempotency_key))).encode())
     return hashed.hexdigest()
 
 
-def test_demo_fills_a_plausible_feed_the_same_on_both_databases(fresh_database_url):
-    engines = {kind: create_database_engine(fresh_database_url(kind))
-               for kind in ("sqlite", "postgresql")}
+def test_demo_fills_a_plausible_feed_the_same_on_both_databases(fresh_database_url, os_context):
+    databases = {kind: Database.open(fresh_database_url(kind)) for kind in ("sqlite", "postgresql")}
     try:
-        summaries = {kind: generate_demo_data(engine, days=3, today=TODAY)
-                     for kind, engine in engines.items()}
-        assert summaries["sqlite"] == summaries["postgresql"]
-        assert digest(engines["sqlite"]) == digest(engines["postgresql"])
-        for engine in engines.values():
-            _check_feed(engine, summaries["sqlite"])
-        _check_a_later_run_adds_only_new_days(engines["sqlite"])
+        contexts = {kind: os_context(database) for kind, database in databases.items()}
+        summaries = {kind: generate_demo_data(ctx, days=3, today=TODAY)
+                     for kind, ctx in contexts.items()}
+        # The same data on both; only a local file has a demo password (logins sign in
+        # on PostgreSQL).
+        sqlite, postgresql = summaries["sqlite"], summaries["postgresql"]
+        assert sqlite.demo_password == DEMO_PASSWORD and postgresql.demo_password is None
+        assert dataclasses.replace(sqlite, demo_password=None) == postgresql
+        assert digest(contexts["sqlite"]) == digest(contexts["postgresql"])
+        for ctx in contexts.values():
+            _check_feed(ctx, summaries["sqlite"])
+        _check_a_later_run_adds_only_new_days(contexts["sqlite"])
     finally:
-        for engine in engines.values():
-            engine.dispose()
+        for database in databases.values():
+            database.dispose()
 
 
-def _check_feed(engine: Engine, summary) -> None:
+def _check_feed(ctx: ServiceContext, summary) -> None:
     first = telephony_start(TODAY)
     assert first == date(2025, 4, 1)
-    days = rows(engine, select(ATTEMPT.c.local_day, func.count()).where(ATTEMPT.c.source == SOURCE)
+    days = rows(ctx, select(ATTEMPT.c.local_day, func.count()).where(ATTEMPT.c.source == SOURCE)
                 .group_by(ATTEMPT.c.local_day).order_by(ATTEMPT.c.local_day))
     assert sum(n for _, n in days) == summary.attempts
     assert days[0][0] == first and days[-1][0] == YESTERDAY
@@ -91,7 +98,7 @@ def _check_feed(engine: Engine, summary) -> None:
         weekday[4] / sum(1 for d, _ in days if d.weekday() == 4)  # Mondays busier than Fridays
 
     last_year = StatsQuery(first, YESTERDAY, source=SOURCE)
-    stats = call_stats(engine, last_year).figures
+    stats = call_stats(ctx, last_year).figures
     assert 0.8 < stats.service_level < 0.99
     assert 0.005 < stats.abandon_rate < 0.05
     assert 4 < stats.asa_seconds < 30
@@ -101,70 +108,70 @@ def _check_feed(engine: Engine, summary) -> None:
     assert counts.offered == summary.attempts
 
     # The histogram was rebuilt for every day written: it sums to what the attempts do.
-    by_hour = call_stats(engine, StatsQuery(first, YESTERDAY, source=SOURCE, by="hour"))
+    by_hour = call_stats(ctx, StatsQuery(first, YESTERDAY, source=SOURCE, by="hour"))
     assert by_hour.figures.counts == counts
     hours = {hour: f.counts.offered for hour, f in by_hour.groups}
     assert set(hours) == set(range(8, 20))
     assert hours[9] + hours[10] > hours[12] + hours[13] > hours[18] + hours[19]
-    queues = dict(call_stats(engine, StatsQuery(first, YESTERDAY, source=SOURCE, by="queue")).groups)
+    queues = dict(call_stats(ctx, StatsQuery(first, YESTERDAY, source=SOURCE, by="queue")).groups)
     assert set(queues) == {MAIN, REVS}
     assert 0.8 < queues[MAIN].counts.offered / counts.offered < 0.9
 
-    ytd = year_to_date(engine, YESTERDAY, Definition())
+    ytd = year_to_date(ctx, YESTERDAY, Definition())
     assert ytd.this_year.source == "telephony"
     assert ytd.last_year.figures.counts.offered > 0 and ytd.this_year.figures.counts.offered > 0
     assert 0.8 < ytd.last_year.figures.service_level < 0.99
 
     # The demo's own days: one answered attempt per logged phone call, the same one the
     # app's call timer recorded, plus the callers who did not get through.
-    phone = rows(engine, select(Call.id).where(Call.channel == "phone"))
-    app = attempts(engine, APP_SOURCE)
+    phone = rows(ctx, select(Call.id).where(Call.channel == "phone"))
+    app = attempts(ctx, APP_SOURCE)
     assert len(app) == len(phone) == summary.app_attempts
-    assert set(rows(engine, select(ATTEMPT.c.call_id).where(ATTEMPT.c.source == APP_SOURCE))) == set(phone)
+    assert set(rows(ctx, select(ATTEMPT.c.call_id).where(ATTEMPT.c.source == APP_SOURCE))) == set(phone)
     demo_days = ATTEMPT.c.local_day >= TODAY - timedelta(days=3)
-    feed = attempts(engine, SOURCE, demo_days)
+    feed = attempts(ctx, SOURCE, demo_days)
     answered = sorted((a[2], a[6], a[7], a[8]) for a in feed if a[5] == "answered")
     assert answered == sorted((a[2], a[6], a[7], a[8]) for a in app)
     assert 0.005 < sum(1 for a in feed if a[5] == "abandoned") / len(feed) < 0.05
-    usernames = {name for (name,) in rows(engine, select(User.username))}
-    agents = {name for (name,) in rows(engine, select(ATTEMPT.c.agent).distinct()
+    usernames = {name for (name,) in rows(ctx, select(User.username))}
+    agents = {name for (name,) in rows(ctx, select(ATTEMPT.c.agent).distinct()
                                            .where(ATTEMPT.c.source == SOURCE, ATTEMPT.c.agent.is_not(None)))}
     assert agents <= usernames and len(agents) >= 10
 
 
-def _check_a_later_run_adds_only_new_days(engine: Engine) -> None:
-    before = rows(engine, select(func.count()).select_from(ATTEMPT).where(ATTEMPT.c.source == SOURCE))[0][0]
-    skipped = generate_demo_data(engine, days=1, today=date(2026, 4, 14), if_empty=True)
+def _check_a_later_run_adds_only_new_days(ctx: ServiceContext) -> None:
+    before = rows(ctx, select(func.count()).select_from(ATTEMPT).where(ATTEMPT.c.source == SOURCE))[0][0]
+    skipped = generate_demo_data(ctx, days=1, today=date(2026, 4, 14), if_empty=True)
     assert skipped.skipped and skipped.attempts == 0
-    more = generate_demo_data(engine, days=1, today=date(2026, 4, 14), seed=5)
-    days = rows(engine, select(ATTEMPT.c.local_day).distinct()
+    more = generate_demo_data(ctx, days=1, today=date(2026, 4, 14), seed=5)
+    days = rows(ctx, select(ATTEMPT.c.local_day).distinct()
                 .where(ATTEMPT.c.source == SOURCE, ATTEMPT.c.local_day >= TODAY))
     assert sorted(d for (d,) in days) == [date(2026, 4, 10), date(2026, 4, 13)]
-    after = rows(engine, select(func.count()).select_from(ATTEMPT).where(ATTEMPT.c.source == SOURCE))[0][0]
+    after = rows(ctx, select(func.count()).select_from(ATTEMPT).where(ATTEMPT.c.source == SOURCE))[0][0]
     assert after - before == more.attempts and 2000 < more.attempts < 5000
 
 
-def test_queue_log_import_gives_the_rows_and_figures_of_a_direct_insert(engine, tmp_path):
+def test_queue_log_import_gives_the_rows_and_figures_of_a_direct_insert(ctx, tmp_path):
     centre = CallCentre(7, AGENTS)
     first, last = date(2026, 3, 2), date(2026, 3, 13)
     days = [centre.day(d) for d in centre.working_days(first, last)]
     path = tmp_path / "queue_log"
     lines = write_queue_log(path, centre, days)
-    imported = import_call_log(engine, path, source="pbx-log")
+    imported = import_call_log(ctx, path, source="pbx-log")
     direct = centre.rows(days, source="pbx-rows")
     assert imported.lines_read == lines and imported.bad_lines == 0
     assert imported.attempts_created == len(direct) and imported.attempts_waiting == 0
     assert imported.agent_events > 0 and imported.duplicates_skipped == 0
-    with UnitOfWork(engine, write=True) as uow:
+    with ctx.uow(write=True) as uow:
         uow.session.execute(insert(ATTEMPT), direct)
         refresh_wait_days(uow.session, "pbx-rows", {d.day for d in days})
         uow.commit()
-    assert attempts(engine, "pbx-log") == attempts(engine, "pbx-rows")
+    assert attempts(ctx, "pbx-log") == attempts(ctx, "pbx-rows")
     for definition in (Definition(), Definition(30, Basis.OFFERED, 5),
                        Definition(20, Basis.INCLUDE_ABANDONS_WITHIN)):
         for by in (None, "day", "queue", "agent", "hour"):
-            a = call_stats(engine, StatsQuery(first, last, definition, "pbx-log", by=by))
-            b = call_stats(engine, StatsQuery(first, last, definition, "pbx-rows", by=by))
+            a = call_stats(ctx, StatsQuery(first, last, definition, "pbx-log", by=by))
+            b = call_stats(ctx, StatsQuery(first, last, definition, "pbx-rows", by=by))
             assert (a.figures, a.groups) == (b.figures, b.groups)
 
 

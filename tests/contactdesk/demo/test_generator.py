@@ -13,12 +13,16 @@ from zoneinfo import ZoneInfo
 
 import phonenumbers
 import pytest
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import aliased
 
+from contactdesk.auth.credentials import Password
+from contactdesk.context import ServiceContext
 from contactdesk.demo.generator import DemoSummary, generate_demo_data
+from contactdesk.demo.passwords import DEMO_PASSWORD
 from contactdesk.domain.case_status import FINISHED_STATUSES, OPEN_STATUSES
-from contactdesk.persistence.engine import create_database_engine
+from contactdesk.domain.errors import PermissionDenied
+from contactdesk.persistence.database import Database
 from contactdesk.persistence.models import (
     AuditEntry,
     Call,
@@ -29,14 +33,15 @@ from contactdesk.persistence.models import (
     CaseStatusChange,
     Category,
     CategoryGroup,
+    Complaint,
     Service,
     User,
 )
 from contactdesk.persistence.references import database_year
-from contactdesk.persistence.uow import UnitOfWork
 from contactdesk.services.calls import CallInput, log_call
 from contactdesk.services.settings import load_settings
-from contactdesk.services.users import add_user
+from contactdesk.workspace import Workspace
+from tests.helpers.contexts import context_for
 
 LONDON = ZoneInfo("Europe/London")
 TODAY = date(2026, 11, 20)  # a Friday: the three days before are Tuesday to Thursday
@@ -45,25 +50,25 @@ OPEN = {s.value for s in OPEN_STATUSES}
 
 
 @pytest.fixture
-def three_days(engine) -> DemoSummary:
-    return generate_demo_data(engine, days=3, today=TODAY, telephony=False)
+def three_days(os_ctx) -> DemoSummary:
+    return generate_demo_data(os_ctx, days=3, today=TODAY, telephony=False)
 
 
-def rows(engine: Engine, query):
-    with UnitOfWork(engine) as uow:
+def rows(ctx: ServiceContext, query):
+    with ctx.uow() as uow:
         return uow.session.execute(query).all()
 
 
-def scalar(engine: Engine, query):
-    with UnitOfWork(engine) as uow:
+def scalar(ctx: ServiceContext, query):
+    with ctx.uow() as uow:
         return uow.session.scalar(query)
 
 
-def local_call_times(engine: Engine) -> list[tuple[datetime, datetime]]:
+def local_call_times(ctx: ServiceContext) -> list[tuple[datetime, datetime]]:
     """(started, answered) of every call in Europe/London wall-clock time, converted by SQL
     on PostgreSQL; SQLite has no time zones, so its stored UTC text is converted here."""
-    with engine.connect() as connection:
-        if engine.dialect.name == "postgresql":
+    with ctx.engine.connect() as connection:
+        if ctx.engine.dialect.name == "postgresql":
             return [tuple(r) for r in connection.execute(text(
                 "SELECT started_at AT TIME ZONE 'Europe/London', "
                 "answered_at AT TIME ZONE 'Europe/London' FROM calls"))]
@@ -76,8 +81,8 @@ def local_call_times(engine: Engine) -> list[tuple[datetime, datetime]]:
     return [(local(started), local(answered)) for started, answered in stored]
 
 
-def test_calls_fill_the_opening_hours_of_working_days_at_the_reported_volumes(engine, three_days):
-    times = local_call_times(engine)
+def test_calls_fill_the_opening_hours_of_working_days_at_the_reported_volumes(os_ctx, three_days):
+    times = local_call_times(os_ctx)
     assert len(times) == three_days.calls
     per_day = Counter(started.date() for started, _ in times)
     assert sorted(per_day) == [date(2026, 11, 17), date(2026, 11, 18), date(2026, 11, 19)]
@@ -87,7 +92,7 @@ def test_calls_fill_the_opening_hours_of_working_days_at_the_reported_volumes(en
     assert hours[9] + hours[10] > hours[12] + hours[13]  # morning peak, lunchtime dip
     assert hours[19] < hours[12]  # quiet late evening
 
-    phone = rows(engine, select(Call.wait_seconds, Call.started_at, Call.answered_at, Call.ended_at)
+    phone = rows(os_ctx, select(Call.wait_seconds, Call.started_at, Call.answered_at, Call.ended_at)
                  .where(Call.channel == "phone"))
     assert len(phone) > 0.8 * three_days.calls
     within = sum(1 for wait, *_ in phone if wait <= 21) / len(phone)
@@ -98,7 +103,7 @@ def test_calls_fill_the_opening_hours_of_working_days_at_the_reported_volumes(en
     talk = sum((ended - answered).total_seconds() for _, _, answered, ended in phone) / len(phone)
     assert 180 <= talk <= 360  # average handling time of three to six minutes
 
-    outcomes = Counter(dict(rows(engine, select(Call.outcome, func.count()).group_by(Call.outcome))))
+    outcomes = Counter(dict(rows(os_ctx, select(Call.outcome, func.count()).group_by(Call.outcome))))
     share = {k: v / three_days.calls for k, v in outcomes.items()}
     assert 0.35 <= share["case_created"] <= 0.45
     assert 0.25 <= share["information_given"] <= 0.38
@@ -107,18 +112,18 @@ def test_calls_fill_the_opening_hours_of_working_days_at_the_reported_volumes(en
     assert outcomes["case_created"] == three_days.cases
 
 
-def test_summer_time_and_bank_holidays_are_respected(engine):
+def test_summer_time_and_bank_holidays_are_respected(os_ctx):
     # Sunday 24 May, the Spring bank holiday on the 25th, then Tuesday 26 May (BST).
-    summary = generate_demo_data(engine, days=3, today=date(2026, 5, 27), telephony=False)
-    times = local_call_times(engine)
+    summary = generate_demo_data(os_ctx, days=3, today=date(2026, 5, 27), telephony=False)
+    times = local_call_times(os_ctx)
     assert {started.date() for started, _ in times} == {date(2026, 5, 26)}
     assert all(time(8) <= started.time() < time(20) for started, _ in times)
     # The first day back after a long weekend is busy.
     assert 2100 <= summary.calls <= 2500
 
 
-def test_cases_cover_the_catalogue_with_consistent_statuses_history_and_audit(engine, three_days):
-    with UnitOfWork(engine) as uow:
+def test_cases_cover_the_catalogue_with_consistent_statuses_history_and_audit(os_ctx, three_days):
+    with os_ctx.uow() as uow:
         s = uow.session
         hours = load_settings(s).opening_hours
         year = database_year(s)
@@ -184,8 +189,8 @@ def test_cases_cover_the_catalogue_with_consistent_statuses_history_and_audit(en
         assert all(s.get(Case, i).status != "duplicate" for i in originals)
 
 
-def test_callers_have_valid_uk_numbers_and_call_again(engine, three_days):
-    callers = rows(engine, select(Caller.phone_e164, Caller.phone_raw, Caller.name))
+def test_callers_have_valid_uk_numbers_and_call_again(os_ctx, three_days):
+    callers = rows(os_ctx, select(Caller.phone_e164, Caller.phone_raw, Caller.name))
     assert len(callers) == three_days.callers
     phones = [e164 for e164, _, _ in callers]
     assert len(set(phones)) == len(phones)
@@ -196,46 +201,49 @@ def test_callers_have_valid_uk_numbers_and_call_again(engine, three_days):
         typed = phonenumbers.parse(raw, "GB")
         assert phonenumbers.format_number(typed, phonenumbers.PhoneNumberFormat.E164) == e164
     assert any(p.startswith("+441709") for p in phones) and any(p.startswith("+447") for p in phones)
-    per_caller = Counter(scalar_list(engine, select(Call.caller_id).where(Call.caller_id.is_not(None))))
+    per_caller = Counter(scalar_list(os_ctx, select(Call.caller_id).where(Call.caller_id.is_not(None))))
     assert 2.5 <= three_days.calls / len(callers) <= 5
     assert max(per_caller.values()) >= 3
 
 
-def scalar_list(engine: Engine, query) -> list:
-    with UnitOfWork(engine) as uow:
+def scalar_list(ctx: ServiceContext, query) -> list:
+    with ctx.uow() as uow:
         return list(uow.session.scalars(query))
 
 
-def test_demo_users_once_and_if_empty_skips_a_database_with_cases(engine):
-    first = generate_demo_data(engine, days=1, today=TODAY, if_empty=True, telephony=False)
-    assert not first.skipped and first.cases > 0
-    roles = Counter(scalar_list(engine, select(User.role)))
+def test_demo_users_once_and_if_empty_skips_a_database_with_cases(os_ctx):
+    # Demo users sign in with one password on a local file; on PostgreSQL with their logins.
+    password = DEMO_PASSWORD if os_ctx.database.backend == "sqlite" else None
+    first = generate_demo_data(os_ctx, days=1, today=TODAY, if_empty=True, telephony=False)
+    assert not first.skipped and first.cases > 0 and first.demo_password == password
+    roles = Counter(scalar_list(os_ctx, select(User.role)))
     assert roles == {"agent": 12, "supervisor": 2, "admin": 1} and first.users == 15
-    assert scalar(engine, select(func.count()).select_from(AuditEntry)
+    assert scalar(os_ctx, select(func.count()).select_from(AuditEntry)
                   .where(AuditEntry.entity == "users")) == 15
 
-    again = generate_demo_data(engine, days=1, today=TODAY, if_empty=True, telephony=False)
-    assert again == DemoSummary(skipped=True)
-    assert scalar(engine, select(func.count()).select_from(Case)) == first.cases
+    again = generate_demo_data(os_ctx, days=1, today=TODAY, if_empty=True, telephony=False)
+    assert again == DemoSummary(skipped=True, demo_password=password)
+    assert scalar(os_ctx, select(func.count()).select_from(Case)) == first.cases
 
     # Without if_empty more data goes in beside the old: no new users, fresh ids and references.
-    more = generate_demo_data(engine, days=1, today=date(2026, 11, 19), seed=7, telephony=False)
+    more = generate_demo_data(os_ctx, days=1, today=date(2026, 11, 19), seed=7, telephony=False)
     assert more.users == 0 and more.cases > 0
-    assert scalar(engine, select(func.count()).select_from(Case)) == first.cases + more.cases
-    assert scalar(engine, select(func.count(func.distinct(Case.reference)))) == first.cases + more.cases
-    assert scalar(engine, select(func.count()).select_from(Call)) == first.calls + more.calls
+    assert scalar(os_ctx, select(func.count()).select_from(Case)) == first.cases + more.cases
+    assert scalar(os_ctx, select(func.count(func.distinct(Case.reference)))) == first.cases + more.cases
+    assert scalar(os_ctx, select(func.count()).select_from(Call)) == first.calls + more.calls
 
     # The app carries on after the bulk inserts: ids come after the demo rows, no clashes.
-    agent = add_user(engine, "new.starter", "agent", "Priya Shah")
-    saved = log_call(engine, CallInput(caller_phone="07911 123456", caller_name="Ann Jones",
-                                       category="Fly tipping", address="14 Wellgate",
-                                       description="Mattress dumped on verge"), agent.id)
+    agent = context_for(os_ctx.database, "agent", "new.starter", "Priya Shah")
+    assert agent.actor.user_id == scalar(os_ctx, select(func.max(User.id)))
+    saved = log_call(agent, CallInput(caller_phone="07911 123456", caller_name="Ann Jones",
+                                      category="Fly tipping", address="14 Wellgate",
+                                      description="Mattress dumped on verge"))
     assert saved.created_case
-    assert scalar(engine, select(func.max(Case.id))) == scalar(
-        engine, select(Case.id).where(Case.reference == saved.reference))
+    assert scalar(os_ctx, select(func.max(Case.id))) == scalar(
+        os_ctx, select(Case.id).where(Case.reference == saved.reference))
 
 
-def digest(engine: Engine) -> str:
+def digest(ctx: ServiceContext) -> str:
     """A hash of the generated callers, calls and cases, ids replaced by natural keys."""
     caller = aliased(Caller)
     original = aliased(Case)
@@ -263,7 +271,7 @@ def digest(engine: Engine) -> str:
         .order_by(Case.reference, CaseNote.created_at, CaseNote.body),
     ]
     hashed = hashlib.sha256()
-    with UnitOfWork(engine) as uow:
+    with ctx.uow() as uow:
         for query in queries:
             for row in uow.session.execute(query):
                 hashed.update(repr(tuple(row)).encode())
@@ -271,26 +279,77 @@ def digest(engine: Engine) -> str:
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
-def test_same_seed_and_day_give_the_same_data(fresh_database_url, kind):
+def test_same_seed_and_day_give_the_same_data(fresh_database_url, os_context, kind):
     digests = []
     for seed in (11, 11, 12):
-        engine = create_database_engine(fresh_database_url(kind))
+        database = Database.open(fresh_database_url(kind))
         try:
-            generate_demo_data(engine, days=2, seed=seed, today=TODAY, telephony=False)
-            digests.append(digest(engine))
+            ctx = os_context(database)
+            generate_demo_data(ctx, days=2, seed=seed, today=TODAY, telephony=False)
+            digests.append(digest(ctx))
         finally:
-            engine.dispose()
+            database.dispose()
     assert digests[0] == digests[1]
     assert digests[2] != digests[0]
 
 
-def test_sqlite_and_postgresql_get_the_same_data(fresh_database_url):
+def test_sqlite_and_postgresql_get_the_same_data(fresh_database_url, os_context):
     digests = []
     for kind in ("sqlite", "postgresql"):
-        engine = create_database_engine(fresh_database_url(kind))
+        database = Database.open(fresh_database_url(kind))
         try:
-            generate_demo_data(engine, days=1, today=TODAY, telephony=False)
-            digests.append(digest(engine))
+            ctx = os_context(database)
+            generate_demo_data(ctx, days=1, today=TODAY, telephony=False)
+            digests.append(digest(ctx))
         finally:
-            engine.dispose()
+            database.dispose()
     assert digests[0] == digests[1]
+
+
+def test_demo_users_sign_in_with_the_demo_password_on_a_local_file(fresh_database_url,
+                                                                    os_context):
+    url = fresh_database_url("sqlite")
+    database = Database.open(url)
+    try:
+        summary = generate_demo_data(os_context(database), days=1, today=TODAY, telephony=False)
+    finally:
+        database.dispose()
+    assert summary.demo_password == DEMO_PASSWORD
+    sarah = Workspace.open(url, Password("sarah.whitfield", DEMO_PASSWORD))
+    try:
+        assert sarah.actor.username == "sarah.whitfield" and sarah.actor.role == "agent"
+        assert sarah.actor.user_id is not None
+    finally:
+        sarah.close()
+    hints = Workspace.before_sign_in(url)
+    assert hints.has_users and hints.demo_password == DEMO_PASSWORD
+
+
+def test_only_an_administrator_may_make_demo_data(make_ctx):
+    for role in ("agent", "supervisor"):
+        with pytest.raises(PermissionDenied):
+            generate_demo_data(make_ctx(role), days=1, today=TODAY, telephony=False)
+    assert scalar(make_ctx("admin"), select(func.count()).select_from(Case)) == 0
+
+
+def test_audit_rows_name_who_did_each_thing_and_today_comes_from_the_clock(database, os_context):
+    ctx = os_context(database, clock=lambda: datetime(2026, 11, 20, 8, 30, tzinfo=UTC))
+    summary = generate_demo_data(ctx, days=1, telephony=False)  # today from the clock
+    assert {started.date() for started, _ in local_call_times(ctx)} == {date(2026, 11, 19)}
+    # The demo staff were added by the person running the generator.
+    users = rows(ctx, select(AuditEntry.actor, AuditEntry.user_id)
+                 .where(AuditEntry.entity == "users"))
+    assert len(users) == summary.users == 15
+    assert set(users) == {(ctx.actor.username, None)}
+    # Cases were created and worked by the demo staff: each row names its user.
+    cases = rows(ctx, select(AuditEntry.actor, User.username, AuditEntry.action)
+                 .join(User, User.id == AuditEntry.user_id).where(AuditEntry.entity == "cases"))
+    assert cases and all(actor == username for actor, username, _ in cases)
+    assert {action for _, _, action in cases} == {"create", "update"}
+    assert scalar(ctx, select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.entity == "cases", AuditEntry.user_id.is_(None))) == 0
+    # Complaints go through the ORM in the generator's unit of work: its actor.
+    assert scalar(ctx, select(func.count()).select_from(Complaint)) > 0
+    complaints = scalar_list(ctx, select(AuditEntry.actor).distinct()
+                             .where(AuditEntry.entity.in_(("complaints", "complaint_stages"))))
+    assert complaints == [ctx.actor.username]

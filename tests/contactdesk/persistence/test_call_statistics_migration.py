@@ -7,6 +7,7 @@ from datetime import date
 from alembic import command
 from sqlalchemy import select, text
 
+from contactdesk.persistence.database import Database
 from contactdesk.persistence.engine import create_database_engine
 from contactdesk.persistence.migrations import alembic_config, upgrade
 from contactdesk.persistence.models import CallAttempt
@@ -32,7 +33,7 @@ def test_calls_logged_before_the_upgrade_become_app_attempts(empty_db_url):
                 "('email', 1, '2026-06-01 10:00:00', '2026-06-01 10:00:00', '2026-06-01 10:05:00',"
                 " NULL, 'information_given', 'k2')"))
         upgrade(engine)
-        with UnitOfWork(engine) as uow:
+        with UnitOfWork(Database(engine), None, "test:check") as uow:
             rows = uow.session.execute(select(
                 CallAttempt.source, CallAttempt.queue, CallAttempt.local_day, CallAttempt.local_hour,
                 CallAttempt.outcome, CallAttempt.wait_seconds, CallAttempt.talk_seconds,

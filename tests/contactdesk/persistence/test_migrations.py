@@ -109,3 +109,32 @@ def test_sqlite_runs_with_wal_full_sync_foreign_keys_and_busy_timeout(tmp_path):
                            "busy_timeout": 15000}
     finally:
         engine.dispose()
+
+
+def test_upgrading_a_sqlite_database_with_people_referred_to_keeps_every_reference(tmp_path):
+    # 0005 rebuilds `users` on SQLite (a new CHECK); rows elsewhere refer to its people.
+    from alembic import command
+    from sqlalchemy import text
+
+    from contactdesk.persistence.engine import create_database_engine
+    from contactdesk.persistence.migrations import alembic_config, upgrade
+
+    engine = create_database_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    with engine.begin() as connection:
+        config = alembic_config(engine)
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0004")
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO users (id, username, full_name, role, active, created_at) "
+            "VALUES (7, 'sam', 'Sam Taylor', 'agent', 1, '2026-01-05 09:00:00')"))
+        connection.execute(text(
+            "INSERT INTO audit_log (at, user_id, entity, entity_id, action) "
+            "VALUES ('2026-01-05 09:00:00', 7, 'cases', '1', 'update')"))
+    upgrade(engine)
+    with engine.connect() as connection:
+        assert connection.execute(text("PRAGMA foreign_key_check")).all() == []
+        assert connection.scalar(text(
+            "SELECT u.username FROM audit_log a JOIN users u ON u.id = a.user_id")) == "sam"
+        assert connection.scalar(text("PRAGMA foreign_keys")) == 1
+    engine.dispose()

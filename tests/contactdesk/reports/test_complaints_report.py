@@ -8,15 +8,11 @@ import pdfplumber
 import pytest
 
 from contactdesk.domain.working_time import LONDON
-from contactdesk.persistence.engine import create_database_engine
-from contactdesk.reports.complaints import (
-    REGISTER_HEADER,
-    REGISTER_WIDTHS,
-    write_complaints_report,
-)
+from contactdesk.persistence.database import Database
+from contactdesk.reports.complaints import REGISTER_HEADER, REGISTER_WIDTHS
 from contactdesk.reports.pdf import MARGIN, ReportError
 from contactdesk.services import complaints as cp
-from contactdesk.services.users import add_user
+from contactdesk.services.reports import complaints_report
 
 from ...helpers.pdf_text import embedded_fonts, page_count, pdf_rows, pdf_text
 
@@ -26,26 +22,26 @@ COLUMN_EDGES = [MARGIN + 6 + sum(REGISTER_WIDTHS[:i]) for i in range(len(REGISTE
 TODAY = date(2026, 12, 1)
 
 
-def log(engine, user, service, received, description) -> str:
-    return cp.log_complaint(engine, cp.ComplaintInput(
+def log(ctx, service, received, description) -> str:
+    return cp.log_complaint(ctx, cp.ComplaintInput(
         complainant_name="Ann Jones", service=service, description=description,
-        received_on=received), user, today=TODAY).reference
+        received_on=received), today=TODAY).reference
 
 
 @pytest.fixture
-def november(engine):
+def november(make_ctx):
     """Six complaints in November 2026, answered in the ways the source report shows."""
-    officer = add_user(engine, "janet", "supervisor", "Janet Crookes").id
+    janet = make_ctx("supervisor", "janet", "Janet Crookes")
     refs = {
-        "a": log(engine, officer, "Local Taxation", date(2026, 11, 2),
+        "a": log(janet, "Local Taxation", date(2026, 11, 2),
                  "Charged council tax on an empty property"),
-        "b": log(engine, officer, "Benefit Assessment", date(2026, 11, 3),
+        "b": log(janet, "Benefit Assessment", date(2026, 11, 3),
                  "Housing benefit claim delayed"),
-        "c": log(engine, officer, "Local Taxation", date(2026, 11, 9),
+        "c": log(janet, "Local Taxation", date(2026, 11, 9),
                  "No call back from the review company"),
-        "d": log(engine, officer, "Local Taxation", date(2026, 11, 10), "Summons costs added"),
-        "e": log(engine, officer, "Benefit Assessment", date(2026, 11, 12), "Reduction stopped"),
-        "f": log(engine, officer, "Local Taxation", date(2026, 11, 20), "Still waiting"),
+        "d": log(janet, "Local Taxation", date(2026, 11, 10), "Summons costs added"),
+        "e": log(janet, "Benefit Assessment", date(2026, 11, 12), "Reduction stopped"),
+        "f": log(janet, "Local Taxation", date(2026, 11, 20), "Still waiting"),
     }
     answers = [("a", "Not upheld", date(2026, 11, 16), "None: charges follow legislation.", ""),
                ("b", "Not upheld", date(2026, 11, 5), "", ""),
@@ -55,8 +51,8 @@ def november(engine):
                ("e", "Withdrawn", date(2026, 11, 13), "", "")]
     for key, outcome, day, lessons, remedy in answers:
         if outcome != "Withdrawn":
-            cp.assign_officer(engine, refs[key], officer, officer)
-        cp.record_outcome(engine, refs[key], outcome, day, officer, lessons_learnt=lessons,
+            cp.assign_officer(janet, refs[key], janet.actor.user_id)
+        cp.record_outcome(janet, refs[key], outcome, day, lessons_learnt=lessons,
                           remedy=remedy, today=TODAY)
     return refs
 
@@ -84,9 +80,9 @@ def register_table(path) -> list[list[str]]:
     return found
 
 
-def test_the_register_in_the_source_layout_and_the_totals(engine, november, tmp_path):
-    out = write_complaints_report(engine, *NOVEMBER, tmp_path / "complaints.pdf",
-                                  now=datetime(2026, 12, 1, 9, 0, tzinfo=LONDON))
+def test_the_register_in_the_source_layout_and_the_totals(make_ctx, november, tmp_path):
+    morning = make_ctx("agent", "desk", clock=lambda: datetime(2026, 12, 1, 9, 0, tzinfo=LONDON))
+    out = complaints_report(morning, *NOVEMBER, tmp_path / "complaints.pdf")
     rows = pdf_rows(out)
     text = pdf_text(out)
     assert "Complaints" in rows and "01 November 2026 to 30 November 2026" in rows
@@ -135,36 +131,34 @@ def test_the_register_in_the_source_layout_and_the_totals(engine, november, tmp_
     assert any("DejaVuSans" in font for font in embedded_fonts(out))
 
 
-def test_a_period_without_complaints_says_so(engine, tmp_path):
-    out = write_complaints_report(engine, date(2026, 1, 1), date(2026, 1, 31),
-                                  tmp_path / "empty.pdf")
+def test_a_period_without_complaints_says_so(ctx, tmp_path):
+    out = complaints_report(ctx, date(2026, 1, 1), date(2026, 1, 31), tmp_path / "empty.pdf")
     text = pdf_text(out)
     assert "No complaint was closed in this period." in text
     assert any(row.startswith("All") and row.endswith("0 0 – – – 0 – –") for row in pdf_rows(out))
 
 
-def test_bad_paths_are_refused(engine, november, tmp_path):
+def test_bad_paths_are_refused(ctx, november, tmp_path):
     with pytest.raises(ReportError, match="must end in .pdf"):
-        write_complaints_report(engine, *NOVEMBER, tmp_path / "complaints.txt")
+        complaints_report(ctx, *NOVEMBER, tmp_path / "complaints.txt")
     with pytest.raises(ReportError, match="does not exist"):
-        write_complaints_report(engine, *NOVEMBER, tmp_path / "no" / "complaints.pdf")
+        complaints_report(ctx, *NOVEMBER, tmp_path / "no" / "complaints.pdf")
 
 
 @pytest.fixture
 def engines_closed(monkeypatch):
-    """The command opens its own engine (a process would exit); close it after the test."""
-    from contactdesk.cli import commands
+    """The command opens its own database (a process would exit); close it after the test."""
+    opened: list[Database] = []
+    open_database = Database.open
 
-    opened = []
-
-    def create(url):
-        opened.append(create_database_engine(url))
+    def record(url):
+        opened.append(open_database(url))
         return opened[-1]
 
-    monkeypatch.setattr(commands, "create_database_engine", create)
+    monkeypatch.setattr(Database, "open", record)
     yield
-    for engine in opened:
-        engine.dispose()
+    for database in opened:
+        database.dispose()
 
 
 def test_the_report_complaints_command(november, db_url, tmp_path, capsys, engines_closed):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from contactdesk.domain.working_time import LONDON
-from contactdesk.reports.performance import write_performance_report
+from contactdesk.services.reports import performance_report
 from contactdesk.telephony.importer import import_call_log
 
 from ...helpers.pdf_text import pdf_rows, pdf_text
@@ -28,11 +28,11 @@ def last_year_log(tmp_path):
     return path
 
 
-def test_call_handling_year_to_date_in_the_house_style(engine, tmp_path):
-    import_call_log(engine, SAMPLE)
-    import_call_log(engine, last_year_log(tmp_path))
-    out = write_performance_report(engine, date(2024, 4, 1), date(2024, 9, 30),
-                                   tmp_path / "performance.pdf")
+def test_call_handling_year_to_date_in_the_house_style(ctx, tmp_path):
+    import_call_log(ctx, SAMPLE)
+    import_call_log(ctx, last_year_log(tmp_path))
+    out = performance_report(ctx, date(2024, 4, 1), date(2024, 9, 30),
+                             tmp_path / "performance.pdf")
     rows = pdf_rows(out)
     text = pdf_text(out)
     assert "1 April 2024 to 30 September 2024, compared with 1 April 2023 to 30 September 2023" in text
@@ -46,33 +46,32 @@ def test_call_handling_year_to_date_in_the_house_style(engine, tmp_path):
     assert any(r.startswith("Calls offered 11 11 +0") for r in rows)
 
 
-def test_case_handling_by_service(engine, tmp_path):
+def test_case_handling_by_service(ctx, tmp_path):
     from contactdesk.services.calls import CallInput, log_call
 
-    log_call(engine, CallInput(caller_phone="01709 823456", address="14 Wellgate",
-                               category="Fly tipping", description="Mattress"), None)
+    log_call(ctx, CallInput(caller_phone="01709 823456", address="14 Wellgate",
+                            category="Fly tipping", description="Mattress"))
     today = datetime.now(LONDON).date()
-    rows = pdf_rows(write_performance_report(engine, date(today.year - 1, 4, 1), today,
-                                             tmp_path / "p.pdf"))
+    rows = pdf_rows(performance_report(ctx, date(today.year - 1, 4, 1), today,
+                                       tmp_path / "p.pdf"))
     assert any(r.startswith("Streetpride 1 0 0 0") for r in rows)
     assert any(r.startswith("All services 1 0 0 0") for r in rows)
 
 
-def test_complaints_this_year_against_last(engine, tmp_path):
+def test_complaints_this_year_against_last(make_ctx, tmp_path):
     from contactdesk.services.complaints import ComplaintInput, log_complaint, record_outcome
-    from contactdesk.services.users import add_user
 
-    officer = add_user(engine, "sup", "supervisor", "Sam Taylor").id
+    sam = make_ctx("supervisor", "sup", "Sam Taylor")
     for received, answered, outcome in [(date(2025, 5, 6), date(2025, 5, 13), "not_upheld"),
                                         (date(2024, 5, 7), date(2024, 5, 28), "upheld"),
                                         (date(2024, 6, 3), date(2024, 6, 5), "not_upheld")]:
-        saved = log_complaint(engine, ComplaintInput(
+        saved = log_complaint(sam, ComplaintInput(
             complainant_name="Ann Jones", service="Streetpride", description="Bins missed",
-            received_on=received, officer_id=officer), officer, today=received)
-        record_outcome(engine, saved.reference, outcome, answered, officer,
+            received_on=received, officer_id=sam.actor.user_id), today=received)
+        record_outcome(sam, saved.reference, outcome, answered,
                        lessons_learnt="Crews briefed on the round", today=answered)
-    rows = pdf_rows(write_performance_report(engine, date(2025, 4, 1), date(2025, 9, 30),
-                                             tmp_path / "p.pdf"))
+    rows = pdf_rows(performance_report(sam, date(2025, 4, 1), date(2025, 9, 30),
+                                       tmp_path / "p.pdf"))
     assert any(r.startswith("Complaints received 1 2 -1") for r in rows)
     upheld = next(r for r in rows if r.startswith("% upheld (of decisions)"))
     assert upheld.endswith("0.00% 50.00% -50.00 pts better")
@@ -81,32 +80,31 @@ def test_complaints_this_year_against_last(engine, tmp_path):
     assert days.endswith("5.0 days 8.0 days -3.0 days better")
 
 
-def test_a_case_resolved_in_time_and_closed_later_counts_within_target(engine, tmp_path):
+def test_a_case_resolved_in_time_and_closed_later_counts_within_target(ctx, tmp_path):
     from datetime import UTC, timedelta
 
     from sqlalchemy import update
 
     from contactdesk.persistence.models import Case
-    from contactdesk.persistence.uow import UnitOfWork
     from contactdesk.services.calls import CallInput, log_call
     from contactdesk.services.cases import change_status
 
-    made = [log_call(engine, CallInput(caller_phone="01709 823456", address="14 Wellgate",
-                                       category="Fly tipping", description=text), None).reference
+    made = [log_call(ctx, CallInput(caller_phone="01709 823456", address="14 Wellgate",
+                                    category="Fly tipping", description=text)).reference
             for text in ("Mattress", "Sofa", "Fridge")]
-    change_status(engine, made[0], "resolved", None)
-    change_status(engine, made[1], "duplicate", None, duplicate_of=made[0])
-    with UnitOfWork(engine, write=True) as uow:  # due a minute after the resolution
+    change_status(ctx, made[0], "resolved")
+    change_status(ctx, made[1], "duplicate", duplicate_of=made[0])
+    with ctx.uow(write=True) as uow:  # due a minute after the resolution
         uow.session.execute(update(Case).where(Case.reference.in_(made[:2]))
                             .values(due_at=datetime.now(UTC) + timedelta(minutes=1)))
         uow.commit()
-    with UnitOfWork(engine, write=True) as uow:  # ... and closed an hour after it was due
+    with ctx.uow(write=True) as uow:  # ... and closed an hour after it was due
         uow.session.execute(update(Case).where(Case.reference == made[0])
                             .values(status="closed", closed_at=datetime.now(UTC) + timedelta(hours=1)))
         uow.commit()
     today = datetime.now(LONDON).date()
-    rows = pdf_rows(write_performance_report(engine, today - timedelta(days=30), today,
-                                             tmp_path / "p.pdf"))
+    rows = pdf_rows(performance_report(ctx, today - timedelta(days=30), today,
+                                       tmp_path / "p.pdf"))
     # Created 3; finished 1 (the duplicate is not the service's work), within target 100%.
     assert any(r.startswith("Streetpride 3 0 1 0 100.00%") for r in rows), rows
     header = next(r for r in rows if r.startswith("Indicator "))

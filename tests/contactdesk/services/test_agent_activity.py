@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from contactdesk.services.agent_activity import agent_activity
+from contactdesk.domain.errors import PermissionDenied
+from contactdesk.services.agent_activity import agent_activity, agent_activity_in
 from contactdesk.telephony.importer import import_call_log
 
 from ..telephony.test_sample_figures import SAMPLE
@@ -15,9 +16,9 @@ DAY = date(2024, 5, 13)
 LOG_END = datetime.fromtimestamp(1715588000, UTC)  # the sample's last line
 
 
-def test_signed_in_paused_and_talk_time_per_agent(engine):
-    import_call_log(engine, SAMPLE)
-    rows = {a.agent: a for a in agent_activity(engine, DAY, DAY, now=LOG_END)}
+def test_signed_in_paused_and_talk_time_per_agent(ctx):
+    import_call_log(ctx, SAMPLE)
+    rows = {a.agent: a for a in agent_activity(ctx, DAY, DAY, now=LOG_END)}
     assert set(rows) == {"PJSIP/201", "PJSIP/202", "PJSIP/205"}
     first, second, revs = rows["PJSIP/201"], rows["PJSIP/202"], rows["PJSIP/205"]
     # 201 joined at ...150 and stayed; three calls of 183, 120 and 120 s.
@@ -31,21 +32,21 @@ def test_signed_in_paused_and_talk_time_per_agent(engine):
     assert (revs.signed_in_seconds, revs.talk_seconds, revs.occupancy) == (730, 0, 0.0)
 
 
-def test_state_carries_into_a_later_span(engine, tmp_path):
+def test_state_carries_into_a_later_span(ctx, tmp_path):
     log = tmp_path / "queue_log"
     # Signed in on Monday evening, paused overnight, unpaused on Tuesday at 08:00 BST.
     log.write_text("1715615000|CLI|main|SIP/1|ADDMEMBER|\n"
                    "1715616000|NONE|main|SIP/1|PAUSE|Home\n"
                    "1715670000|NONE|main|SIP/1|UNPAUSE|\n"
                    "1715673600|CLI|main|SIP/1|REMOVEMEMBER|\n")
-    import_call_log(engine, log)
-    (tuesday,) = agent_activity(engine, date(2024, 5, 14), date(2024, 5, 14))
+    import_call_log(ctx, log)
+    (tuesday,) = agent_activity(ctx, date(2024, 5, 14), date(2024, 5, 14))
     midnight = 1715641200  # 00:00 BST on 14 May
     assert tuesday.signed_in_seconds == 1715673600 - midnight
     assert tuesday.paused_seconds == 1715670000 - midnight
 
 
-def test_an_agent_in_two_queues_stays_signed_in_while_a_member_of_either(engine, tmp_path):
+def test_an_agent_in_two_queues_stays_signed_in_while_a_member_of_either(ctx, tmp_path):
     log = tmp_path / "queue_log"
     log.write_text("1715590000|CLI|q1|SIP/7|ADDMEMBER|\n"
                    "1715590000|CLI|q2|SIP/7|ADDMEMBER|\n"
@@ -56,7 +57,26 @@ def test_an_agent_in_two_queues_stays_signed_in_while_a_member_of_either(engine,
                    "1715592000|NONE|q1|SIP/7|PAUSE|Break\n"
                    "1715592600|NONE|q1|SIP/7|UNPAUSE|\n"
                    "1715593600|CLI|q1|SIP/7|REMOVEMEMBER|\n")
-    import_call_log(engine, log)
-    (agent,) = agent_activity(engine, DAY, DAY)
+    import_call_log(ctx, log)
+    (agent,) = agent_activity(ctx, DAY, DAY)
     assert (agent.signed_in_seconds, agent.paused_seconds) == (3600, 600)
     assert agent.occupancy == pytest.approx(1800 / 3000)
+
+
+def test_now_defaults_to_the_contexts_clock(ctx, make_ctx, tmp_path):
+    log = tmp_path / "queue_log"
+    log.write_text("1715590000|CLI|q1|SIP/7|ADDMEMBER|\n")  # 09:46:40 BST, never removed
+    import_call_log(ctx, log)
+    ten = datetime(2024, 5, 13, 9, 0, tzinfo=UTC)  # 10:00 BST
+    at_ten = make_ctx("supervisor", "jo.super", clock=lambda: ten)
+    (agent,) = agent_activity(at_ten, DAY, DAY)
+    assert agent.signed_in_seconds == int(ten.timestamp()) - 1715590000
+    with ctx.uow() as uow:
+        assert agent_activity_in(uow.session, DAY, DAY, now=ten) == (agent,)
+        (whole_day,) = agent_activity_in(uow.session, DAY, DAY)
+    assert whole_day.signed_in_seconds > agent.signed_in_seconds
+
+
+def test_an_agent_may_not_see_agent_activity(make_ctx):
+    with pytest.raises(PermissionDenied):
+        agent_activity(make_ctx("agent"), DAY, DAY)

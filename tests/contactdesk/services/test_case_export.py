@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from contactdesk.domain.errors import ValidationError
+from contactdesk.domain.errors import PermissionDenied, UnusableInput, ValidationError
 from contactdesk.domain.spreadsheet import neutralise_formula
 from contactdesk.services import case_export
 from contactdesk.services.case_export import export_cases
 from contactdesk.services.case_import import import_cases
-from contactdesk.services.row_report import UnusableInput
 
 HEADER = ["received_at", "category", "description", "caller_name", "caller_phone", "address",
           "postcode", "status"]
@@ -21,13 +20,13 @@ COLUMNS = ["reference", "received_at", "category", "service", "status", "caller_
            "caller_phone", "address", "postcode", "due_at", "closed_at"]
 
 
-def add_cases(engine, tmp_path: Path, rows) -> None:
+def add_cases(ctx, tmp_path: Path, rows) -> None:
     path = tmp_path / "setup.csv"
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(HEADER)
         writer.writerows(rows)
-    report = import_cases(engine, path)
+    report = import_cases(ctx, path)
     assert report.rejected == [] and report.imported == len(rows)
 
 
@@ -46,8 +45,8 @@ def test_neutralise_formula(text, safe):
     assert neutralise_formula(text) == safe
 
 
-def test_the_export_has_the_exact_columns_and_cells(engine, tmp_path):
-    add_cases(engine, tmp_path, [
+def test_the_export_has_the_exact_columns_and_cells(ctx, tmp_path):
+    add_cases(ctx, tmp_path, [
         # 14:03 BST is 13:03 UTC: the file shows London time.
         ["2025-07-01 14:03", "Fly tipping", "Sofa", '=HYPERLINK("http://evil","Ann")',
          "01709 823456", "-1 Wellgate", "s60 2th", "new"],
@@ -57,7 +56,7 @@ def test_the_export_has_the_exact_columns_and_cells(engine, tmp_path):
     ])
     out = tmp_path / "cases.csv"
 
-    assert export_cases(engine, out, None, None) == 3
+    assert export_cases(ctx, out, None, None) == 3
 
     rows = read(out)
     assert rows[0] == COLUMNS
@@ -83,8 +82,8 @@ def test_the_export_has_the_exact_columns_and_cells(engine, tmp_path):
     assert not list(tmp_path.glob(".cases.csv.*"))  # no temporary file left behind
 
 
-def test_dates_filter_on_the_london_day_inclusive(engine, tmp_path):
-    add_cases(engine, tmp_path, [
+def test_dates_filter_on_the_london_day_inclusive(ctx, tmp_path):
+    add_cases(ctx, tmp_path, [
         ["2025-02-28 23:59", "Litter", "last of February", "", "", "x", "", "new"],
         ["2025-03-01 00:00", "Litter", "first of March", "", "", "x", "", "new"],
         # British Summer Time from 30 March: 23:30 on 31 March is 22:30 UTC.
@@ -94,37 +93,46 @@ def test_dates_filter_on_the_london_day_inclusive(engine, tmp_path):
     ])
     out = tmp_path / "march.csv"
 
-    assert export_cases(engine, out, date(2025, 3, 1), date(2025, 3, 31)) == 2
+    assert export_cases(ctx, out, date(2025, 3, 1), date(2025, 3, 31)) == 2
     assert [row[1] for row in read(out)[1:]] == ["2025-03-01 00:00:00", "2025-03-31 23:30:00"]
 
-    assert export_cases(engine, out, date(2025, 4, 1), None) == 1
+    assert export_cases(ctx, out, date(2025, 4, 1), None) == 1
     assert [row[1] for row in read(out)[1:]] == ["2025-04-01 00:30:00"]
-    assert export_cases(engine, out, None, date(2025, 2, 28)) == 1
-    assert export_cases(engine, out, date(2025, 3, 31), date(2025, 3, 31)) == 1
-    assert export_cases(engine, out, None, None) == 4
-    assert export_cases(engine, out, date(2024, 1, 1), date(2024, 12, 31)) == 0
+    assert export_cases(ctx, out, None, date(2025, 2, 28)) == 1
+    assert export_cases(ctx, out, date(2025, 3, 31), date(2025, 3, 31)) == 1
+    assert export_cases(ctx, out, None, None) == 4
+    assert export_cases(ctx, out, date(2024, 1, 1), date(2024, 12, 31)) == 0
     assert read(out) == [COLUMNS]
     with pytest.raises(ValidationError):
-        export_cases(engine, out, date(2025, 4, 1), date(2025, 3, 1))
+        export_cases(ctx, out, date(2025, 4, 1), date(2025, 3, 1))
 
 
-def test_rows_are_streamed_in_partitions_and_all_written(engine, tmp_path, monkeypatch):
-    add_cases(engine, tmp_path, [
+def test_rows_are_streamed_in_partitions_and_all_written(ctx, tmp_path, monkeypatch):
+    add_cases(ctx, tmp_path, [
         [f"2025-05-{day:02d} 10:00", "Litter", f"case {day}", "", "", "x", "", "new"]
         for day in range(1, 8)
     ])
     monkeypatch.setattr(case_export, "FETCH_SIZE", 2)
     out = tmp_path / "all.csv"
-    assert export_cases(engine, out, None, None) == 7
+    assert export_cases(ctx, out, None, None) == 7
     assert [row[1][:10] for row in read(out)[1:]] == [f"2025-05-{d:02d}" for d in range(1, 8)]
 
 
-def test_an_unwritable_path_is_a_clear_error_and_keeps_nothing(engine, tmp_path):
+def test_an_unwritable_path_is_a_clear_error_and_keeps_nothing(ctx, tmp_path):
     missing = tmp_path / "no" / "such" / "folder" / "cases.csv"
     with pytest.raises(UnusableInput, match=f"cannot write {missing}: "):
-        export_cases(engine, missing, None, None)
+        export_cases(ctx, missing, None, None)
     folder = tmp_path / "a-folder.csv"
     folder.mkdir()
     with pytest.raises(UnusableInput, match="cannot write .*a-folder.csv"):
-        export_cases(engine, folder, None, None)
+        export_cases(ctx, folder, None, None)
     assert list(tmp_path.glob(".a-folder.csv.*")) == []
+
+
+def test_an_agent_may_not_export_cases_and_no_file_is_written(ctx, make_ctx, tmp_path):
+    add_cases(ctx, tmp_path, [["2025-05-01 10:00", "Litter", "cans", "", "", "x", "", "new"]])
+    out = tmp_path / "cases.csv"
+    with pytest.raises(PermissionDenied):
+        export_cases(make_ctx("agent"), out, None, None)
+    assert not out.exists()
+    assert export_cases(make_ctx("supervisor"), out, None, None) == 1

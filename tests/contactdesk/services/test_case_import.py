@@ -12,12 +12,22 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from contactdesk.domain.errors import PermissionDenied, UnusableInput
+from contactdesk.dtos.imports import RowProblem
+from contactdesk.persistence.database import Database
 from contactdesk.persistence.engine import create_database_engine
-from contactdesk.persistence.models import Caller, Case, CaseStatusChange, Category, Service
-from contactdesk.persistence.uow import UnitOfWork
+from contactdesk.persistence.models import (
+    AuditEntry,
+    Caller,
+    Case,
+    CaseStatusChange,
+    Category,
+    Service,
+)
 from contactdesk.services.case_import import import_cases, parse_received_at, parse_status
-from contactdesk.services.row_report import RowProblem, UnusableInput
+from tests.helpers.contexts import person
 
 ROOT = Path(__file__).resolve().parents[3]
 HEADER = ["received_at", "category", "description", "caller_name", "caller_phone", "address",
@@ -33,13 +43,13 @@ def write_csv(path: Path, rows, header=HEADER, encoding="utf-8") -> Path:
 
 
 def count(engine, what) -> int:
-    with UnitOfWork(engine) as uow:
-        return uow.session.scalar(select(func.count()).select_from(what))
+    with engine.connect() as connection:
+        return connection.scalar(select(func.count()).select_from(what))
 
 
 def cases_by_description(engine) -> dict[str, dict]:
-    with UnitOfWork(engine) as uow:
-        rows = uow.session.execute(
+    with Session(engine) as session:
+        rows = session.execute(
             select(Case, Category.code, Service.code, Caller.name, Caller.phone_e164)
             .join(Category, Category.id == Case.category_id)
             .join(Service, Service.id == Case.service_id)
@@ -94,7 +104,8 @@ def test_status_by_value_or_label():
 # -- importing -------------------------------------------------------------------------
 
 
-def test_a_mixed_file_imports_the_good_rows_reports_each_bad_one_and_imports_once(engine, tmp_path):
+def test_a_mixed_file_imports_the_good_rows_reports_each_bad_one_and_imports_once(
+        ctx, engine, tmp_path):
     path = tmp_path / "streetpride.csv"
     path.write_text(
         "Received_At , CATEGORY,description,caller_name,caller_phone,address,postcode,status,Service\n"
@@ -114,7 +125,7 @@ def test_a_mixed_file_imports_the_good_rows_reports_each_bad_one_and_imports_onc
         "2025-01-07 08:00,Litter,Cans,Cy,,1 Broom Road,S60 2TH,new,,surplus\n",
         encoding="utf-8",
     )
-    report = import_cases(engine, path)
+    report = import_cases(ctx, path)
 
     assert report.rows_read == 6
     assert report.imported == 3 and report.already_present == 0
@@ -158,14 +169,14 @@ def test_a_mixed_file_imports_the_good_rows_reports_each_bad_one_and_imports_onc
     assert all(len(c["key"]) == 64 for c in cases.values())
     assert count(engine, CaseStatusChange) == 3
 
-    again = import_cases(engine, path)
+    again = import_cases(ctx, path)
     assert (again.rows_read, again.imported, again.already_present) == (6, 0, 3)
     assert again.rejected == report.rejected
     assert again.warnings == []  # nothing imported, nothing to warn about
     assert count(engine, Case) == 3 and count(engine, Caller) == 2
 
 
-def test_rows_repeated_in_one_file_or_across_batches_are_imported_once(engine, tmp_path):
+def test_rows_repeated_in_one_file_or_across_batches_are_imported_once(ctx, engine, tmp_path):
     row = ["2025-03-02 11:00", "Pothole or road defect", "Deep hole by the bus stop", "Ann Jones",
            "01709 823456", "Moorgate Road", "S60 2BB", "new"]
     same_again = [" 02/03/2025 11:00 ", "pothole", "Deep hole by the bus stop ", "Ann Jones",
@@ -173,7 +184,7 @@ def test_rows_repeated_in_one_file_or_across_batches_are_imported_once(engine, t
     other = [*row[:2], "Another hole", *row[3:]]
     path = write_csv(tmp_path / "holes.csv", [row, other, same_again, row, other])
 
-    report = import_cases(engine, path, batch_size=2)
+    report = import_cases(ctx, path, batch_size=2)
 
     assert (report.rows_read, report.imported, report.already_present) == (5, 2, 3)
     assert report.rejected == []
@@ -182,14 +193,14 @@ def test_rows_repeated_in_one_file_or_across_batches_are_imported_once(engine, t
     assert count(engine, Caller) == 1
 
 
-def test_the_same_row_with_a_changed_status_is_a_different_case(engine, tmp_path):
+def test_the_same_row_with_a_changed_status_is_a_different_case(ctx, engine, tmp_path):
     row = ["2025-03-02 11:00", "litter", "Bottles", "", "", "1 Broom Road", "", "new"]
-    import_cases(engine, write_csv(tmp_path / "a.csv", [row]))
-    report = import_cases(engine, write_csv(tmp_path / "b.csv", [[*row[:7], "resolved"]]))
+    import_cases(ctx, write_csv(tmp_path / "a.csv", [row]))
+    report = import_cases(ctx, write_csv(tmp_path / "b.csv", [[*row[:7], "resolved"]]))
     assert report.imported == 1 and count(engine, Case) == 2
 
 
-def test_header_names_bom_and_windows_1252_are_tolerated(engine, tmp_path):
+def test_header_names_bom_and_windows_1252_are_tolerated(ctx, engine, tmp_path):
     header = ["  Received_At", "Category ", "DESCRIPTION", "Caller_Name", "caller_phone", "Address",
               "Postcode", "Status"]
     row = ["2025-04-01 12:00", "Litter", "Rubbish near the café", "Siân O'Connor", "01709 823456",
@@ -197,27 +208,27 @@ def test_header_names_bom_and_windows_1252_are_tolerated(engine, tmp_path):
     cp1252 = write_csv(tmp_path / "excel.csv", [row], header=header, encoding="cp1252")
     with pytest.raises(UnicodeDecodeError):
         cp1252.read_bytes().decode("utf-8")
-    assert import_cases(engine, cp1252).imported == 1
+    assert import_cases(ctx, cp1252).imported == 1
     bom = write_csv(tmp_path / "bom.csv", [[*row[:2], "Second", *row[3:]]], header=header,
                     encoding="utf-8-sig")
-    assert import_cases(engine, bom).imported == 1
+    assert import_cases(ctx, bom).imported == 1
     cases = cases_by_description(engine)
     assert cases["Rubbish near the café"]["caller_name"] == "Siân O'Connor"
     assert cases["Second"]["caller_name"] == "Siân O'Connor"
 
 
-def test_a_text_longer_than_the_limit_is_reported(engine, tmp_path):
+def test_a_text_longer_than_the_limit_is_reported(ctx, engine, tmp_path):
     row = ["2025-04-01 12:00", "Litter", "x" * 4001, "N" * 121, "", "1 Broom Road", "", "new"]
-    report = import_cases(engine, write_csv(tmp_path / "long.csv", [row]))
+    report = import_cases(ctx, write_csv(tmp_path / "long.csv", [row]))
     assert [(p.line, p.field) for p in report.rejected] == [(2, "description"), (2, "caller_name")]
     assert count(engine, Case) == 0
 
 
-def test_missing_columns_make_the_file_unusable(engine, tmp_path):
+def test_missing_columns_make_the_file_unusable(ctx, engine, tmp_path):
     path = write_csv(tmp_path / "short.csv", [["2025-01-01", "Litter", "x"]],
                      header=["received_at", "category", "description", "address"])
     with pytest.raises(UnusableInput) as raised:
-        import_cases(engine, path)
+        import_cases(ctx, path)
     message = str(raised.value)
     for column in ("caller_name", "caller_phone", "postcode", "status"):
         assert column in message
@@ -231,18 +242,41 @@ def test_missing_columns_make_the_file_unusable(engine, tmp_path):
     (b"", "empty"),
     (b"received_at;category;description\n", "missing the column"),
 ])
-def test_a_file_that_is_not_csv_is_refused_with_a_clear_message(engine, tmp_path, content, expected):
+def test_a_file_that_is_not_csv_is_refused_with_a_clear_message(ctx, tmp_path, content, expected):
     path = tmp_path / "cases.csv"
     path.write_bytes(content)
     with pytest.raises(UnusableInput, match=expected):
-        import_cases(engine, path)
+        import_cases(ctx, path)
 
 
-def test_an_unreadable_path_is_refused(engine, tmp_path):
+def test_an_unreadable_path_is_refused(ctx, tmp_path):
     with pytest.raises(UnusableInput, match="cannot read .*nowhere.csv"):
-        import_cases(engine, tmp_path / "nowhere.csv")
+        import_cases(ctx, tmp_path / "nowhere.csv")
     with pytest.raises(UnusableInput, match="cannot read"):
-        import_cases(engine, tmp_path)
+        import_cases(ctx, tmp_path)
+
+
+def test_an_agent_may_not_import_and_the_imported_rows_name_who_did(ctx, engine, make_ctx,
+                                                                   tmp_path):
+    row = ["2025-03-02 11:00", "litter", "Bottles", "Ann Jones", "01709 823456", "1 Broom Road",
+           "", "new"]
+    path = write_csv(tmp_path / "litter.csv", [row])
+    with pytest.raises(PermissionDenied, match="import cases"):
+        import_cases(make_ctx("agent"), path)
+    assert count(engine, Case) == 0
+    supervisor = make_ctx("supervisor", "sue.lead")
+    with engine.connect() as connection:
+        before = connection.scalar(select(func.max(AuditEntry.id))) or 0
+
+    assert import_cases(supervisor, path).imported == 1
+
+    with engine.connect() as connection:
+        audited = connection.execute(select(AuditEntry.entity, AuditEntry.actor)
+                                     .where(AuditEntry.id > before)).all()
+        creators = connection.execute(select(Case.created_by_id, Case.updated_by_id)).all()
+    assert {"cases", "callers", "case_status_history"} <= {entity for entity, _ in audited}
+    assert {actor for _, actor in audited} == {"sue.lead"}
+    assert creators == [(supervisor.actor.user_id, supervisor.actor.user_id)]
 
 
 # -- several imports at once on one PostgreSQL server ------------------------------------
@@ -250,16 +284,17 @@ def test_an_unreadable_path_is_refused(engine, tmp_path):
 # Each importer says it is ready, then waits for the word go, so all of them start at once.
 _IMPORTER = """
 import pathlib, sys, time
-from contactdesk.persistence.engine import create_database_engine
+from contactdesk.persistence.database import Database
 from contactdesk.services.case_import import import_cases
+from tests.helpers.contexts import context_for
 url, path, go, ready = sys.argv[1:5]
-engine = create_database_engine(url)
-engine.connect().close()
+ctx = context_for(Database.open(url), "supervisor", "case.importer")
+ctx.engine.connect().close()
 pathlib.Path(ready).touch()
 deadline = time.monotonic() + 60
 while not pathlib.Path(go).exists() and time.monotonic() < deadline:
     time.sleep(0.005)
-report = import_cases(engine, pathlib.Path(path), batch_size=int(sys.argv[5]))
+report = import_cases(ctx, pathlib.Path(path), batch_size=int(sys.argv[5]))
 print(report.imported, report.already_present, len(report.rejected))
 """
 
@@ -279,6 +314,12 @@ def _file(tmp_path: Path, name: str, rows: int) -> Path:
 
 def _run_importers(url: str, files: list[Path], go: Path, batch_size: int) -> list[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # The importers' user exists before they start, so they do not race to add it.
+    database = Database.open(url)
+    try:
+        person(database, "supervisor", "case.importer")
+    finally:
+        database.dispose()
     ready = [go.with_name(f"ready-{n}") for n in range(len(files))]
     procs = [subprocess.Popen([sys.executable, "-c", _IMPORTER, url, str(f), str(go), str(r),
                                str(batch_size)],
@@ -309,8 +350,8 @@ def test_eight_processes_importing_at_once_lose_nothing_and_share_references(
     assert outputs == ["60 0 0"] * 8
     engine = create_database_engine(url)
     try:
-        with UnitOfWork(engine) as uow:
-            rows = uow.session.execute(select(Case.reference, Case.description)).all()
+        with engine.connect() as connection:
+            rows = connection.execute(select(Case.reference, Case.description)).all()
     finally:
         engine.dispose()
     assert len(rows) == 480

@@ -16,7 +16,11 @@ import pytest
 from alembic import command
 from sqlalchemy import Engine, case, func, select, text, update
 
+from contactdesk.context import Actor, ServiceContext
 from contactdesk.demo.generator import generate_demo_data
+from contactdesk.domain.errors import PermissionDenied
+from contactdesk.domain.permissions import Role
+from contactdesk.persistence.database import Database
 from contactdesk.persistence.engine import create_database_engine
 from contactdesk.persistence.migrations import alembic_config, upgrade
 from contactdesk.persistence.models import (
@@ -27,7 +31,6 @@ from contactdesk.persistence.models import (
     Category,
     Service,
 )
-from contactdesk.persistence.uow import UnitOfWork
 from contactdesk.services import case_search, cases
 from contactdesk.services.calls import CallInput, log_call
 from contactdesk.services.case_search import (
@@ -39,7 +42,6 @@ from contactdesk.services.case_search import (
     search_cases,
     search_words,
 )
-from contactdesk.services.users import add_user
 
 PLANS = ("as-planned", "in-order", "by-membership", "window-then-indexes", "window-then-in-order")
 
@@ -56,19 +58,25 @@ def force_plan(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
         monkeypatch.setattr(case_search, "FALLBACK_MATCHES", fallback)
 
 
-def search(engine: Engine, limit: int = 200, **query) -> list[str]:
+@pytest.fixture
+def desk(make_ctx) -> ServiceContext:
+    """An agent at the desk: logs the calls and searches."""
+    return make_ctx("agent", "agent1", "Priya Shah")
+
+
+def search(ctx: ServiceContext, limit: int = 200, **query) -> list[str]:
     """References found, across every page."""
     found, after = [], None
     while True:
-        page = search_cases(engine, CaseQuery(**query), after, limit)
+        page = search_cases(ctx, CaseQuery(**query), after, limit)
         found.extend(row.reference for row in page.rows)
         if page.next is None:
             return found
         after = page.next
 
 
-def found(engine: Engine, **query) -> set[str]:
-    return set(search(engine, **query))
+def found(ctx: ServiceContext, **query) -> set[str]:
+    return set(search(ctx, **query))
 
 
 # -- the free-text keys -------------------------------------------------------------
@@ -87,19 +95,18 @@ PEOPLE = {
 
 
 @pytest.fixture
-def people(engine) -> dict[str, str]:
+def people(desk) -> dict[str, str]:
     """One case for each of PEOPLE, by name: their references."""
-    agent = add_user(engine, "agent1", "agent", "Priya Shah").id
     refs = {}
     for key, (phone, name, address, postcode, category) in PEOPLE.items():
-        saved = log_call(engine, CallInput(caller_phone=phone, caller_name=name, address=address,
-                                           postcode=postcode, category=category,
-                                           description="Reported by phone"), agent)
+        saved = log_call(desk, CallInput(caller_phone=phone, caller_name=name, address=address,
+                                         postcode=postcode, category=category,
+                                         description="Reported by phone"))
         refs[key] = saved.reference
     return refs
 
 
-def test_each_search_key_finds_its_cases_and_no_others(engine, people, monkeypatch):
+def test_each_search_key_finds_its_cases_and_no_others(desk, people, monkeypatch):
     ann, peter, annabel, anonymous, karen = (people[k] for k in PEOPLE)
     street_cases = {ann, peter, annabel, anonymous}
     year = ann.split("-")[1]
@@ -131,18 +138,17 @@ def test_each_search_key_finds_its_cases_and_no_others(engine, people, monkeypat
         with monkeypatch.context() as patch:
             force_plan(patch, plan)
             for typed, refs in expected.items():
-                assert found(engine, text=typed) == refs, f"searching for {typed!r} ({plan})"
+                assert found(desk, text=typed) == refs, f"searching for {typed!r} ({plan})"
 
 
-def test_search_words_fold_like_the_database(engine):
+def test_search_words_fold_like_the_database(engine, desk):
     """The migration's triggers and ``search_words`` cut text into the same words."""
     awkward = ("Flat 2/B, O'Neil's  Yard;\tUPPER-lower\n(rear) " + punctuation + " end "
                + "x" * 45 + " Łódź Straße")
-    saved = log_call(engine, CallInput(caller_phone="01709 823456", caller_name=awkward[:120],
-                                       address=awkward[:200], category="Litter",
-                                       description="Litter"), None)
-    with UnitOfWork(engine) as uow:
-        s = uow.session
+    saved = log_call(desk, CallInput(caller_phone="01709 823456", caller_name=awkward[:120],
+                                     address=awkward[:200], category="Litter",
+                                     description="Litter"))
+    with engine.connect() as s:
         case_id = s.scalar(select(Case.id).where(Case.reference == saved.reference))
         location = set(s.scalars(select(CaseLocationWord.word)
                                  .where(CaseLocationWord.case_id == case_id)))
@@ -151,37 +157,37 @@ def test_search_words_fold_like_the_database(engine):
     assert name == set(search_words(awkward[:120]))
     assert {"flat", "2", "b", "o", "neil", "s", "yard", "upper", "lower", "rear", "end",
             "x" * 40, "Łódź", "straße"} <= location
-    assert found(engine, text="o'neil yard") == found(engine, text="UPPER") == {saved.reference}
+    assert found(desk, text="o'neil yard") == found(desk, text="UPPER") == {saved.reference}
     # Plain ASCII text takes a shorter way in SQLite's triggers: the same words.
     for n, plain in enumerate(["14 WELLGATE, Rotherham S60 2TH", "Flat 2/B, O'Neil-Smith Yard.",
                                "Flat 2/B; O'Neil-Smith @ Yard", "tab\tin here"]):
-        log_call(engine, CallInput(caller_phone=f"01709 82345{n}", caller_name=plain,
-                                   outcome="information_given", category="Litter"), None)
-        with UnitOfWork(engine) as uow:
-            words = set(uow.session.scalars(
+        log_call(desk, CallInput(caller_phone=f"01709 82345{n}", caller_name=plain,
+                                 outcome="information_given", category="Litter"))
+        with engine.connect() as connection:
+            words = set(connection.scalars(
                 select(CallerNameWord.word).join(Caller, Caller.id == CallerNameWord.caller_id)
                 .where(Caller.phone_e164 == f"+44170982345{n}")))
         assert words == set(search_words(plain)), plain
 
 
-def test_the_word_tables_follow_changes_to_names_and_locations(engine, people):
+def test_the_word_tables_follow_changes_to_names_and_locations(engine, desk, people):
     ann = people["ann"]
-    assert found(engine, text="jones") == {ann, people["karen"]}
+    assert found(desk, text="jones") == {ann, people["karen"]}
     # The same phone again, another name: the caller's name is updated.
-    log_call(engine, CallInput(caller_phone="01709 823456", caller_name="Ann Smithson",
-                               outcome="information_given", category="Litter"), None)
-    assert found(engine, text="jones") == {people["karen"]}
-    assert found(engine, text="smithson") == {ann}
+    log_call(desk, CallInput(caller_phone="01709 823456", caller_name="Ann Smithson",
+                             outcome="information_given", category="Litter"))
+    assert found(desk, text="jones") == {people["karen"]}
+    assert found(desk, text="smithson") == {ann}
     with engine.begin() as connection:
         connection.execute(update(Case).where(Case.reference == ann)
                            .values(location="Clifton Park Museum"))
-    assert found(engine, text="wellgate") == set()
-    assert found(engine, text="clifton museum") == {ann}
+    assert found(desk, text="wellgate") == set()
+    assert found(desk, text="clifton museum") == {ann}
     with engine.begin() as connection:  # anonymised: the words go too
         connection.execute(update(Case).where(Case.reference == ann).values(location=None))
         connection.execute(update(Caller).where(Caller.phone_e164 == "+441709823456")
                            .values(name=None))
-    assert found(engine, text="clifton") == found(engine, text="smithson") == set()
+    assert found(desk, text="clifton") == found(desk, text="smithson") == set()
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
@@ -193,33 +199,37 @@ def test_the_migration_fills_the_word_tables_for_existing_cases(fresh_database_u
             config.attributes["connection"] = connection
             command.upgrade(config, "0001")
         upgrade(engine)  # seeds the reference data on 0001... then the search indexes
-        saved = log_call(engine, CallInput(caller_phone="01709 823456", caller_name="Ann Jones",
-                                           address="14 Wellgate", category="Litter",
-                                           description="Litter"), None)
+        # No users row: going back to 0001 rebuilds the users table on SQLite, which a
+        # case referring to a user would block.
+        desk = ServiceContext(Database(engine), Actor("os:tester", Role.AGENT, "Tester"))
+        saved = log_call(desk, CallInput(caller_phone="01709 823456", caller_name="Ann Jones",
+                                         address="14 Wellgate", category="Litter",
+                                         description="Litter"))
         with engine.begin() as connection:  # back to before the word tables, keeping the case
             config = alembic_config(engine)
             config.attributes["connection"] = connection
             command.downgrade(config, "0001")
         upgrade(engine)
-        assert found(engine, text="ann wel") == set()  # name and street words do not mix
-        assert found(engine, text="jones") == found(engine, text="wellgate") == {saved.reference}
+        assert found(desk, text="ann wel") == set()  # name and street words do not mix
+        assert found(desk, text="jones") == found(desk, text="wellgate") == {saved.reference}
     finally:
         engine.dispose()
 
 
 # -- filters --------------------------------------------------------------------------
 
-def test_each_filter_and_the_overdue_flag(engine, monkeypatch):
-    first = add_user(engine, "agent1", "agent", "Priya Shah").id
-    second = add_user(engine, "agent2", "agent", "Tom Hall").id
+def test_each_filter_and_the_overdue_flag(engine, make_ctx, monkeypatch):
+    first_desk = make_ctx("agent", "agent1", "Priya Shah")
+    second_desk = make_ctx("agent", "agent2", "Tom Hall")
+    first, second = first_desk.actor.user_id, second_desk.actor.user_id
     made = {}
-    for n, (category, user) in enumerate([("Fly tipping", first), ("Graffiti", first),
-                                          ("Council tax payment", second),
-                                          ("Fly tipping", second), ("Litter", second)]):
-        made[n] = log_call(engine, CallInput(category=category, address=f"{n} High Street",
-                                             description="Reported"), user).reference
-    cases.change_status(engine, made[1], "resolved", second)  # now last updated by second
-    cases.change_status(engine, made[3], "routed", second)
+    for n, (category, desk) in enumerate([("Fly tipping", first_desk), ("Graffiti", first_desk),
+                                          ("Council tax payment", second_desk),
+                                          ("Fly tipping", second_desk), ("Litter", second_desk)]):
+        made[n] = log_call(desk, CallInput(category=category, address=f"{n} High Street",
+                                           description="Reported")).reference
+    cases.change_status(second_desk, made[1], "resolved")  # now last updated by second
+    cases.change_status(second_desk, made[3], "routed")
     now = datetime.now(UTC)
     with engine.begin() as connection:
         for n, due in ((0, now - timedelta(hours=1)), (1, now - timedelta(days=2)),
@@ -246,8 +256,8 @@ def test_each_filter_and_the_overdue_flag(engine, monkeypatch):
         with monkeypatch.context() as patch:
             force_plan(patch, plan)
             for query, numbers in expected:
-                assert found(engine, **query) == {made[n] for n in numbers}, (query, plan)
-    rows = {row.reference: row for row in search_cases(engine, CaseQuery()).rows}
+                assert found(first_desk, **query) == {made[n] for n in numbers}, (query, plan)
+    rows = {row.reference: row for row in search_cases(first_desk, CaseQuery()).rows}
     assert {ref for ref, row in rows.items() if row.overdue} == {made[0], made[3]}
     assert rows[made[2]].category == "Council tax payment"
     assert rows[made[2]].service == "Local Taxation" and rows[made[0]].service == "Streetpride"
@@ -257,10 +267,12 @@ def test_each_filter_and_the_overdue_flag(engine, monkeypatch):
 # -- keyset paging ---------------------------------------------------------------------
 
 @pytest.fixture
-def demo(engine) -> Engine:
+def demo(engine, ctx) -> ServiceContext:
     """A day of demo cases, with the awkward bits every sort must survive: equal sort
-    values, cases without a due time, and two categories of the same name."""
-    generate_demo_data(engine, days=1, today=date(2026, 11, 20), telephony=False)
+    values, cases without a due time, and two categories of the same name.
+
+    The context searches; its database's engine gives the expected orders."""
+    generate_demo_data(ctx, days=1, today=date(2026, 11, 20), telephony=False)
     with engine.begin() as connection:
         connection.execute(update(Case).where(Case.id % 9 == 0).values(due_at=None))
         same = connection.scalar(select(Case.received_at).where(Case.id == 20))
@@ -270,7 +282,7 @@ def demo(engine) -> Engine:
                                    .scalar_subquery()))
         connection.execute(update(Category).where(Category.code == "graffiti")
                            .values(name="Fly tipping"))
-    return engine
+    return ctx
 
 
 def expected_order(engine: Engine, sort: str, descending: bool, where=()) -> list[str]:
@@ -287,14 +299,14 @@ def expected_order(engine: Engine, sort: str, descending: bool, where=()) -> lis
         return list(connection.scalars(query))
 
 
-def test_every_page_in_every_sort_holds_the_next_rows_once(demo, monkeypatch):
+def test_every_page_in_every_sort_holds_the_next_rows_once(demo, engine, monkeypatch):
     for sort in SORTS:
         for descending in (False, True):
             walked = search(demo, limit=97, sort=sort, descending=descending)
-            assert walked == expected_order(demo, sort, descending), (sort, descending)
+            assert walked == expected_order(engine, sort, descending), (sort, descending)
             assert len(walked) == len(set(walked)) > 700
     statuses = ("new", "routed", "resolved", "duplicate")
-    with demo.connect() as connection:
+    with engine.connect() as connection:
         user = connection.scalar(select(Case.created_by_id).where(Case.id == 5))
     mine = [Case.status.in_(statuses), (Case.created_by_id == user) | (Case.updated_by_id == user)]
     for n, plan in enumerate(PLANS):
@@ -304,16 +316,16 @@ def test_every_page_in_every_sort_holds_the_next_rows_once(demo, monkeypatch):
                 descending = (n + m) % 2 == 0
                 walked = search(demo, limit=120, sort=sort, descending=descending,
                                 statuses=statuses)
-                assert walked == expected_order(demo, sort, descending,
+                assert walked == expected_order(engine, sort, descending,
                                                 [Case.status.in_(statuses)]), (plan, sort)
                 walked = search(demo, limit=7, sort=sort, descending=not descending,
                                 mine_user_id=user, statuses=statuses)
-                assert walked == expected_order(demo, sort, not descending, mine), (plan, sort)
+                assert walked == expected_order(engine, sort, not descending, mine), (plan, sort)
 
 
-def test_a_cursor_in_the_cases_without_a_due_time_goes_on_from_there(demo):
+def test_a_cursor_in_the_cases_without_a_due_time_goes_on_from_there(demo, engine):
     query = CaseQuery(sort="due_at", descending=False)
-    with demo.connect() as connection:
+    with engine.connect() as connection:
         undated = connection.scalar(select(func.count()).where(Case.due_at.is_(None)))
     pages, after = [], None
     while True:
@@ -327,11 +339,17 @@ def test_a_cursor_in_the_cases_without_a_due_time_goes_on_from_there(demo):
     assert all(r.due_at is None for r in pages[-1].rows)
 
 
-def test_bad_arguments_are_refused(engine):
+def test_bad_arguments_are_refused(desk):
     with pytest.raises(ValueError, match="unknown sort"):
-        search_cases(engine, CaseQuery(sort="caller"))
+        search_cases(desk, CaseQuery(sort="caller"))
     with pytest.raises(ValueError, match="limit"):
-        search_cases(engine, CaseQuery(), limit=0)
+        search_cases(desk, CaseQuery(), limit=0)
+
+
+def test_searching_needs_permission_to_read_cases(people, make_ctx):
+    assert found(make_ctx("supervisor"), text="jones") == {people["ann"], people["karen"]}
+    with pytest.raises(PermissionDenied, match="find and read cases"):
+        search_cases(make_ctx("telephony"), CaseQuery(text="jones"))
 
 
 # -- reading what was typed ----------------------------------------------------------

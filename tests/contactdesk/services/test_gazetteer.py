@@ -10,11 +10,10 @@ import pytest
 from sqlalchemy import func, select
 
 from contactdesk.demo import GAZETTEER_CSV
+from contactdesk.domain.errors import PermissionDenied, UnusableInput
 from contactdesk.domain.validation import Findings, check_postcode
-from contactdesk.persistence.models import Property, Street
-from contactdesk.persistence.uow import UnitOfWork
+from contactdesk.persistence.models import AuditEntry, Property, Street
 from contactdesk.services.gazetteer import AddressMatch, import_gazetteer, search_addresses
-from contactdesk.services.row_report import UnusableInput
 
 HEADER = ["uprn", "usrn", "street", "locality", "town", "address", "postcode"]
 ROWS = [
@@ -37,15 +36,18 @@ def write_csv(path: Path, rows, header=HEADER) -> Path:
 
 
 def snapshot(engine):
-    with UnitOfWork(engine) as uow:
-        s = uow.session
-        streets = {st.usrn: (st.name, st.locality, st.town) for st in s.scalars(select(Street))}
-        properties = {p.uprn: (p.usrn, p.address, p.postcode) for p in s.scalars(select(Property))}
+    with engine.connect() as connection:
+        streets = {usrn: (name, locality, town) for usrn, name, locality, town in
+                   connection.execute(select(Street.usrn, Street.name, Street.locality,
+                                             Street.town))}
+        properties = {uprn: (usrn, address, postcode) for uprn, usrn, address, postcode in
+                      connection.execute(select(Property.uprn, Property.usrn, Property.address,
+                                                Property.postcode))}
     return streets, properties
 
 
-def test_import_derives_streets_and_normalises_postcodes(engine, tmp_path):
-    report = import_gazetteer(engine, write_csv(tmp_path / "g.csv", ROWS))
+def test_import_derives_streets_and_normalises_postcodes(ctx, engine, tmp_path):
+    report = import_gazetteer(ctx, write_csv(tmp_path / "g.csv", ROWS))
 
     assert (report.rows_read, report.imported, report.already_present) == (6, 6, 0)
     assert report.rejected == []
@@ -60,8 +62,8 @@ def test_import_derives_streets_and_normalises_postcodes(engine, tmp_path):
     assert len(properties) == 6
 
 
-def test_reimport_updates_without_duplicating(engine, tmp_path):
-    import_gazetteer(engine, write_csv(tmp_path / "first.csv", ROWS))
+def test_reimport_updates_without_duplicating(ctx, engine, tmp_path):
+    import_gazetteer(ctx, write_csv(tmp_path / "first.csv", ROWS))
     changed = [list(row) for row in ROWS]
     changed[0][5], changed[0][6] = "2A Moorgate Road", "S60 2BD"  # address and postcode
     for row in changed[:3]:
@@ -69,7 +71,7 @@ def test_reimport_updates_without_duplicating(engine, tmp_path):
     changed[3][1], changed[3][2] = "20700005", "Wellgate Court"  # property moved to a new street
     changed.append(["100050000007", "20700002", "Wellgate", "", "Rotherham", "3 Wellgate", "S60 2LD"])
 
-    report = import_gazetteer(engine, write_csv(tmp_path / "second.csv", changed))
+    report = import_gazetteer(ctx, write_csv(tmp_path / "second.csv", changed))
 
     assert report.rejected == []
     assert (report.rows_read, report.imported, report.already_present) == (7, 3, 4)
@@ -81,12 +83,12 @@ def test_reimport_updates_without_duplicating(engine, tmp_path):
     assert properties[100050000004] == (20700005, "1 Wellgate", "S60 2LD")
     assert len(properties) == 7
 
-    again = import_gazetteer(engine, write_csv(tmp_path / "third.csv", changed))
+    again = import_gazetteer(ctx, write_csv(tmp_path / "third.csv", changed))
     assert (again.imported, again.already_present) == (0, 7)
     assert snapshot(engine) == (streets, properties)
 
 
-def test_bad_rows_are_reported_by_line_and_field_and_skipped(engine, tmp_path):
+def test_bad_rows_are_reported_by_line_and_field_and_skipped(ctx, engine, tmp_path):
     rows = [
         ROWS[0],  # line 2
         ["abc", "0", "", "", "", "", "S60 2ZZZ"],  # line 3: everything wrong
@@ -97,7 +99,7 @@ def test_bad_rows_are_reported_by_line_and_field_and_skipped(engine, tmp_path):
          "S65 2AA"],  # line 6: the USRN of line 2 with another name
         ROWS[3],  # line 7
     ]
-    report = import_gazetteer(engine, write_csv(tmp_path / "bad.csv", rows))
+    report = import_gazetteer(ctx, write_csv(tmp_path / "bad.csv", rows))
 
     assert (report.rows_read, report.imported) == (6, 2)
     assert [(p.line, p.field) for p in report.rejected] == [
@@ -115,17 +117,17 @@ def test_bad_rows_are_reported_by_line_and_field_and_skipped(engine, tmp_path):
     assert set(properties) == {100050000001, 100050000004}
 
 
-def test_a_file_without_the_columns_is_unusable(engine, tmp_path):
+def test_a_file_without_the_columns_is_unusable(ctx, tmp_path):
     path = write_csv(tmp_path / "g.csv", [["1", "x"]], header=["uprn", "Address"])
     with pytest.raises(UnusableInput, match="usrn, street, locality, town, postcode"):
-        import_gazetteer(engine, path)
+        import_gazetteer(ctx, path)
 
 
-def test_search_by_postcode_prefix_and_by_words(engine, tmp_path):
-    import_gazetteer(engine, write_csv(tmp_path / "g.csv", ROWS))
+def test_search_by_postcode_prefix_and_by_words(ctx, tmp_path):
+    import_gazetteer(ctx, write_csv(tmp_path / "g.csv", ROWS))
 
     def addresses(text, limit=20):
-        return [m.address for m in search_addresses(engine, text, limit)]
+        return [m.address for m in search_addresses(ctx, text, limit)]
 
     # Postcode prefix, any case and spacing; house numbers in numeric order.
     assert addresses("s60 2b") == ["2 Moorgate Road", "4 Moorgate Road", "10 Moorgate Road"]
@@ -141,12 +143,12 @@ def test_search_by_postcode_prefix_and_by_words(engine, tmp_path):
     # LIKE wildcards typed by the agent are plain characters.
     assert addresses("%") == [] and addresses("_ Wellgate") == []
     assert addresses("   ") == []
-    assert search_addresses(engine, "wellgate") == [
+    assert search_addresses(ctx, "wellgate") == [
         AddressMatch(100050000004, 20700002, "1 Wellgate", "Wellgate", "Rotherham", "S60 2LD")]
 
 
-def test_the_demo_gazetteer_imports_cleanly_and_is_plausible(engine):
-    report = import_gazetteer(engine, GAZETTEER_CSV)
+def test_the_demo_gazetteer_imports_cleanly_and_is_plausible(ctx, engine):
+    report = import_gazetteer(ctx, GAZETTEER_CSV)
 
     assert report.rejected == [] and report.rows_read == report.imported >= 400
     streets, properties = snapshot(engine)
@@ -164,10 +166,35 @@ def test_the_demo_gazetteer_imports_cleanly_and_is_plausible(engine):
     names = {name for name, _, _ in streets.values()}
     assert {"Moorgate Road", "Wellgate", "Doncaster Road", "Bawtry Road"} <= names
     # The search works on it: a postcode district and a street by its words.
-    assert {m.postcode.split()[0] for m in search_addresses(engine, "S65", 50)} == {"S65"}
-    assert all("Moorgate Road" in m.address for m in search_addresses(engine, "moorgate road"))
+    assert {m.postcode.split()[0] for m in search_addresses(ctx, "S65", 50)} == {"S65"}
+    assert all("Moorgate Road" in m.address for m in search_addresses(ctx, "moorgate road"))
     # Loading it twice changes nothing.
-    again = import_gazetteer(engine, GAZETTEER_CSV)
+    again = import_gazetteer(ctx, GAZETTEER_CSV)
     assert (again.imported, again.already_present) == (0, report.rows_read)
-    with UnitOfWork(engine) as uow:
-        assert uow.session.scalar(select(func.count()).select_from(Property)) == len(properties)
+    with engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(Property)) == len(properties)
+
+
+def test_only_an_administrator_loads_the_gazetteer_and_the_rows_name_them(
+        ctx, engine, make_ctx, tmp_path):
+    path = write_csv(tmp_path / "g.csv", ROWS)
+    with pytest.raises(PermissionDenied, match="load the gazetteer"):
+        import_gazetteer(make_ctx("supervisor"), path)
+    assert snapshot(engine) == ({}, {})
+    with engine.connect() as connection:
+        before = connection.scalar(select(func.max(AuditEntry.id))) or 0
+
+    import_gazetteer(ctx, path)
+
+    with engine.connect() as connection:
+        audited = connection.execute(select(AuditEntry.entity, AuditEntry.actor)
+                                     .where(AuditEntry.id > before)).all()
+    assert {entity for entity, _ in audited} == {"streets", "properties"}
+    assert {actor for _, actor in audited} == {ctx.actor.username}
+
+
+def test_address_search_needs_permission_to_read_the_catalogue(ctx, make_ctx, tmp_path):
+    import_gazetteer(ctx, write_csv(tmp_path / "g.csv", ROWS))
+    assert [m.uprn for m in search_addresses(make_ctx("agent"), "wellgate")] == [100050000004]
+    with pytest.raises(PermissionDenied):
+        search_addresses(make_ctx("telephony"), "wellgate")

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import insert
 
 from contactdesk.domain.erlang import required_agents
-from contactdesk.domain.errors import ValidationError
+from contactdesk.domain.errors import PermissionDenied, ValidationError
 from contactdesk.domain.working_time import LONDON
 from contactdesk.persistence.models import CallAttempt
-from contactdesk.services.staffing_plan import StaffingQuery, staffing_plan
+from contactdesk.services.staffing_plan import StaffingQuery, staffing_plan, staffing_plan_in
 from contactdesk.telephony.store import local_day_and_hour
 
 TARGET = date(2024, 6, 17)  # a Monday (BST); 27 May before it is a bank holiday
@@ -57,13 +57,13 @@ HISTORY = [
 ]
 
 
-def plan_for(engine, **options):
-    return staffing_plan(engine, StaffingQuery(TARGET, **{"weeks": 3, **options}))
+def plan_for(ctx, **options):
+    return staffing_plan(ctx, StaffingQuery(TARGET, **{"weeks": 3, **options}))
 
 
-def test_averages_the_same_weekday_per_half_hour_and_applies_erlang_c(engine):
+def test_averages_the_same_weekday_per_half_hour_and_applies_erlang_c(engine, ctx):
     store(engine, HISTORY)
-    plan = plan_for(engine)
+    plan = plan_for(ctx)
 
     assert plan.source == "telephony"
     assert plan.days_averaged == (JUNE_3, JUNE_10)
@@ -97,10 +97,10 @@ def test_averages_the_same_weekday_per_half_hour_and_applies_erlang_c(engine):
     assert plan.message is None
 
 
-def test_the_targets_change_the_agents(engine):
+def test_the_targets_change_the_agents(engine, ctx):
     store(engine, [attempt(d, f"10:{m:02d}:00", talk=240) for d in (JUNE_3, JUNE_10) for m in range(0, 30)])
-    relaxed = plan_for(engine, target=0.5, max_occupancy=None, shrinkage=0.0, wrap_up_seconds=0)
-    strict = plan_for(engine, target=0.95, answer_within_seconds=10, shrinkage=0.5, wrap_up_seconds=0)
+    relaxed = plan_for(ctx, target=0.5, max_occupancy=None, shrinkage=0.0, wrap_up_seconds=0)
+    strict = plan_for(ctx, target=0.95, answer_within_seconds=10, shrinkage=0.5, wrap_up_seconds=0)
     (r,), (s,) = relaxed.slots, strict.slots
     assert r.expected_calls == 30 and r.aht_seconds == 240  # 30 calls a day, 4 minutes each
     assert r.agents == required_agents(30, 1800, 240, 21, 0.5).agents
@@ -108,25 +108,25 @@ def test_the_targets_change_the_agents(engine):
     assert s.agents > r.agents and s.scheduled_agents == -(-s.agents * 2 // 1)
 
 
-def test_the_apps_own_timer_when_no_telephony_feed_has_those_days(engine):
+def test_the_apps_own_timer_when_no_telephony_feed_has_those_days(engine, ctx):
     store(engine, [attempt(JUNE_10, "14:05:00", talk=400, source="app"),
                    attempt(date(2024, 6, 11), "14:05:00", talk=100)])
-    plan = plan_for(engine)
+    plan = plan_for(ctx)
     assert plan.source == "app" and "call timer" in plan.source_label
     assert plan.wrap_up_seconds == 0  # the app's timer runs to the save: wrap-up is in it
     assert [(s.start, s.expected_calls, s.aht_seconds) for s in plan.slots] == [(time(14, 0), 1.0, 400.0)]
 
 
-def test_no_history_gives_a_message_not_a_plan(engine):
+def test_no_history_gives_a_message_not_a_plan(engine, ctx):
     store(engine, [attempt(date(2024, 6, 11), "09:00:00")])
-    plan = plan_for(engine)
+    plan = plan_for(ctx)
     assert not plan.has_plan and plan.slots == ()
     assert plan.days_averaged == () and len(plan.days_skipped) == 3
     assert plan.message == (
         "No calls to plan from: neither the telephony logs nor the app's call timer has any on the "
         "3 Mondays before 17 June 2024 (27 May 2024 to 10 June 2024). Import a telephony log, "
         "or choose a date with history.")
-    only_pbx = plan_for(engine, source="pbx")
+    only_pbx = plan_for(ctx, source="pbx")
     assert only_pbx.message.startswith("No calls to plan from: telephony log 'pbx' has none on the")
     assert plan.peak_agents == 0 and plan.agent_hours == 0
 
@@ -144,8 +144,18 @@ def test_bad_inputs_are_refused_with_the_field_named(options, field):
     assert [issue.field for issue in raised.value.issues] == [field]
 
 
-def test_history_without_an_answered_call_has_no_handle_time_to_plan_with(engine):
+def test_history_without_an_answered_call_has_no_handle_time_to_plan_with(engine, ctx):
     store(engine, [attempt(JUNE_10, "09:00:00", outcome="abandoned", wait=30)])
-    plan = plan_for(engine)
+    plan = plan_for(ctx)
     assert plan.days_averaged == (JUNE_10,) and not plan.has_plan
     assert plan.message.startswith("No answered call with a talk time on the Mondays averaged")
+
+
+def test_an_agent_may_not_see_a_staffing_plan_and_the_session_level_plan_is_the_same(
+        engine, ctx, make_ctx):
+    store(engine, HISTORY)
+    with pytest.raises(PermissionDenied):
+        plan_for(make_ctx("agent"))
+    with ctx.uow() as uow:
+        inside = staffing_plan_in(uow.session, StaffingQuery(TARGET, weeks=3))
+    assert inside == plan_for(make_ctx("supervisor")) and inside.days_averaged == (JUNE_3, JUNE_10)

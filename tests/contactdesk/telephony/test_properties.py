@@ -32,10 +32,11 @@ from hypothesis import strategies as st
 from sqlalchemy import select, text
 
 from contactdesk.domain.call_metrics import CallCounts, CallFigures, Definition
-from contactdesk.persistence.engine import create_database_engine
+from contactdesk.persistence.database import Database
 from contactdesk.persistence.models import CallAttempt
 from contactdesk.services.call_stats import StatsQuery, call_stats
 from contactdesk.telephony.importer import import_call_log
+from tests.helpers.contexts import context_for
 
 from . import reference as ref
 from .reference import LONDON, RefAttempt
@@ -326,25 +327,25 @@ def expected(attempts, d: Definition) -> dict:
     return ref.figures(attempts, d.threshold_seconds, d.basis.value, d.short_abandon_seconds)
 
 
-def stats(engine, sc: Scenario, d: Definition, source: str = SOURCE, **kw):
-    return call_stats(engine, StatsQuery(sc.date_from, sc.date_to, d, source, **kw))
+def stats(ctx, sc: Scenario, d: Definition, source: str = SOURCE, **kw):
+    return call_stats(ctx, StatsQuery(sc.date_from, sc.date_to, d, source, **kw))
 
 
-def check_figures(engine, sc: Scenario, source: str = SOURCE, groupings=("hour", "day",
+def check_figures(ctx, sc: Scenario, source: str = SOURCE, groupings=("hour", "day",
                                                                         "queue", "agent")):
     """Every figure query for every definition of ``sc`` against the reference."""
     chosen = ref.within_days(sc.attempts, sc.date_from, sc.date_to)
     for d in sc.definitions:
         where = f"{d} {sc.date_from}..{sc.date_to} source {source}"
-        total = stats(engine, sc, d, source)
+        total = stats(ctx, sc, d, source)
         assert_figures(total.figures.as_dict(), expected(chosen, d), f"{where} total")
         for queue in sc.queues:
-            one = stats(engine, sc, d, source, queue=queue)
+            one = stats(ctx, sc, d, source, queue=queue)
             assert_figures(one.figures.as_dict(),
                            expected(ref.within_days(chosen, sc.date_from, sc.date_to, queue), d),
                            f"{where} queue={queue}")
         for by in groupings:
-            result = stats(engine, sc, d, source, by=by)
+            result = stats(ctx, sc, d, source, by=by)
             want = ref.grouped(chosen, by)
             got = dict(result.groups)
             assert set(got) == set(want), f"{where} by {by}: groups {sorted(got, key=str)} " \
@@ -359,9 +360,9 @@ def check_figures(engine, sc: Scenario, source: str = SOURCE, groupings=("hour",
                     total.figures.as_dict(), f"{where}: histogram vs sum of hour groups"
 
 
-def stored_attempts(engine, source: str = SOURCE) -> dict:
+def stored_attempts(ctx, source: str = SOURCE) -> dict:
     t = CallAttempt.__table__
-    with engine.connect() as conn:
+    with ctx.engine.connect() as conn:
         rows = conn.execute(select(
             t.c.callid, t.c.queue, t.c.entered_epoch, t.c.outcome, t.c.wait_seconds,
             t.c.talk_seconds, t.c.agent, t.c.ended_epoch, t.c.local_day, t.c.local_hour,
@@ -398,8 +399,8 @@ def note_features(sc: Scenario) -> None:
         event("1.4 layout")
 
 
-def clear_call_tables(engine) -> None:
-    with engine.begin() as conn:
+def clear_call_tables(ctx) -> None:
+    with ctx.engine.begin() as conn:
         for table in CALL_TABLES:
             conn.execute(text(f"DELETE FROM {table}"))
 
@@ -408,11 +409,11 @@ def clear_call_tables(engine) -> None:
 
 
 @pytest.fixture
-def sqlite_engine(fresh_database_url):
+def sqlite_ctx(fresh_database_url):
     """One migrated SQLite file per test; the call tables are emptied per example."""
-    engine = create_database_engine(fresh_database_url("sqlite"))
-    yield engine
-    engine.dispose()
+    database = Database.open(fresh_database_url("sqlite"))
+    yield context_for(database, "admin", "test.admin", "Test Admin")
+    database.dispose()
 
 
 EXAMPLES = settings(max_examples=80, deadline=None,
@@ -425,23 +426,23 @@ EXAMPLES = settings(max_examples=80, deadline=None,
 
 @EXAMPLES
 @given(sc=scenarios())
-def test_figures_equal_reference(sqlite_engine, tmp_path, sc: Scenario):
+def test_figures_equal_reference(sqlite_ctx, tmp_path, sc: Scenario):
     note_features(sc)
-    clear_call_tables(sqlite_engine)
+    clear_call_tables(sqlite_ctx)
     log = tmp_path / "queue_log"
     write_lines(log, sc.lines())
-    summary = import_call_log(sqlite_engine, log)
+    summary = import_call_log(sqlite_ctx, log)
     assert summary.bad_lines == 0, summary.problems
     assert summary.attempts_created == len(sc.attempts)
-    assert stored_attempts(sqlite_engine) == expected_rows(sc.attempts)
-    check_figures(sqlite_engine, sc)
+    assert stored_attempts(sqlite_ctx) == expected_rows(sc.attempts)
+    check_figures(sqlite_ctx, sc)
 
 
 @EXAMPLES
 @given(sc=scenarios(), data=st.data())
-def test_split_import_equals_whole_import(sqlite_engine, tmp_path, sc: Scenario, data):
+def test_split_import_equals_whole_import(sqlite_ctx, tmp_path, sc: Scenario, data):
     note_features(sc)
-    clear_call_tables(sqlite_engine)
+    clear_call_tables(sqlite_ctx)
     lines = sc.lines()
     # Anywhere, or often just after a queue entry or an answer (the outcome or the talk
     # time then comes in the append).
@@ -452,16 +453,16 @@ def test_split_import_equals_whole_import(sqlite_engine, tmp_path, sc: Scenario,
     log = tmp_path / "queue_log"
 
     write_lines(log, lines[:split])
-    first = import_call_log(sqlite_engine, log)
-    stored_first = stored_attempts(sqlite_engine)
+    first = import_call_log(sqlite_ctx, log)
+    stored_first = stored_attempts(sqlite_ctx)
     waiting = {k for k, v in stored_first.items() if v[0] is None}
     write_lines(log, lines[split:], mode="a")
-    second = import_call_log(sqlite_engine, log)
+    second = import_call_log(sqlite_ctx, log)
 
     assert first.bad_lines == second.bad_lines == 0, (first.problems, second.problems)
     assert second.first_line == (split + 1 if split else 1)
     assert second.lines_read == len(lines) - split
-    rows = stored_attempts(sqlite_engine)
+    rows = stored_attempts(sqlite_ctx)
     assert rows == expected_rows(sc.attempts)
     resolved = {(a.callid, a.queue, a.entered) for a in sc.attempts if a.outcome is not None}
     assert all(rows[k][0] is not None for k in waiting & resolved)  # closed by the second
@@ -476,26 +477,26 @@ def test_split_import_equals_whole_import(sqlite_engine, tmp_path, sc: Scenario,
     # The whole file in one import, under another source, in the same database.
     whole = tmp_path / "whole_queue_log"
     shutil.copy(log, whole)
-    import_call_log(sqlite_engine, whole, source="whole")
-    assert stored_attempts(sqlite_engine, "whole") == rows
-    check_figures(sqlite_engine, sc, SOURCE, groupings=("hour", "queue"))
+    import_call_log(sqlite_ctx, whole, source="whole")
+    assert stored_attempts(sqlite_ctx, "whole") == rows
+    check_figures(sqlite_ctx, sc, SOURCE, groupings=("hour", "queue"))
     for d in sc.definitions:
-        assert stats(sqlite_engine, sc, d).figures.as_dict() == \
-            stats(sqlite_engine, sc, d, "whole").figures.as_dict()
+        assert stats(sqlite_ctx, sc, d).figures.as_dict() == \
+            stats(sqlite_ctx, sc, d, "whole").figures.as_dict()
 
     # Importing again adds nothing: the same file (nothing new), and the whole file
     # read afresh under another name (every attempt a duplicate).
-    before = [stats(sqlite_engine, sc, d).figures.as_dict() for d in sc.definitions]
-    again = import_call_log(sqlite_engine, log)
+    before = [stats(sqlite_ctx, sc, d).figures.as_dict() for d in sc.definitions]
+    again = import_call_log(sqlite_ctx, log)
     assert (again.lines_read, again.attempts_created, again.attempts_closed) == (0, 0, 0)
     renamed = tmp_path / "queue_log.1"
     shutil.copy(log, renamed)
-    afresh = import_call_log(sqlite_engine, renamed)
+    afresh = import_call_log(sqlite_ctx, renamed)
     assert afresh.lines_read == len(lines)
     assert (afresh.attempts_created, afresh.attempts_closed, afresh.agent_events) == (0, 0, 0)
     assert afresh.duplicates_skipped >= len(sc.attempts)
-    assert stored_attempts(sqlite_engine) == rows
-    assert [stats(sqlite_engine, sc, d).figures.as_dict() for d in sc.definitions] == before
+    assert stored_attempts(sqlite_ctx) == rows
+    assert [stats(sqlite_ctx, sc, d).figures.as_dict() for d in sc.definitions] == before
 
 
 # --- One fixed log on PostgreSQL -----------------------------------------------------
@@ -577,30 +578,31 @@ def test_reference_on_the_fixed_log_by_hand():
 
 def test_fixed_log_on_postgresql(fresh_database_url, tmp_path):
     sc = _fixed_scenario()
-    engine = create_database_engine(fresh_database_url("postgresql"))
+    database = Database.open(fresh_database_url("postgresql"))
+    ctx = context_for(database, "admin", "test.admin", "Test Admin")
     try:
         lines = sc.lines()
         log = tmp_path / "queue_log"
         write_lines(log, lines)
-        summary = import_call_log(engine, log)
+        summary = import_call_log(ctx, log)
         assert (summary.bad_lines, summary.attempts_created) == (0, len(sc.attempts))
-        assert stored_attempts(engine) == expected_rows(sc.attempts)
-        check_figures(engine, sc)
+        assert stored_attempts(ctx) == expected_rows(sc.attempts)
+        check_figures(ctx, sc)
         for day in (date(2024, 10, 26), date(2024, 10, 27), date(2024, 10, 28)):
             one_day = Scenario(sc.definitions, sc.queues, sc.days, day, day, sc.attempts,
                                sc.styles, sc.agent_lines)
-            check_figures(engine, one_day, groupings=("hour",))
+            check_figures(ctx, one_day, groupings=("hour",))
 
         # The same log in two appends, under another source name.
         split_log = tmp_path / "split" / "queue_log"
         split_log.parent.mkdir()
         write_lines(split_log, lines[:9])  # the third call waiting, the first still talking
-        first = import_call_log(engine, split_log, source="split")
+        first = import_call_log(ctx, split_log, source="split")
         write_lines(split_log, lines[9:], mode="a")
-        second = import_call_log(engine, split_log, source="split")
+        second = import_call_log(ctx, split_log, source="split")
         assert (first.attempts_created, first.attempts_waiting) == (3, 1)
         assert (second.first_line, second.attempts_created, second.attempts_closed) == (10, 12, 11)
-        assert stored_attempts(engine, "split") == expected_rows(sc.attempts)
-        check_figures(engine, sc, "split", groupings=("hour", "queue"))
+        assert stored_attempts(ctx, "split") == expected_rows(sc.attempts)
+        check_figures(ctx, sc, "split", groupings=("hour", "queue"))
     finally:
-        engine.dispose()
+        database.dispose()

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .row_report import UnusableInput
+from .domain.errors import UnusableInput
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,8 @@
-"""What a bulk import says about its input: counts and each refused row."""
+"""What a bulk import (cases, the gazetteer) says about its input: counts and each refused row."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-from ..domain.errors import ContactDeskError
-
-
-class UnusableInput(ContactDeskError):
-    """The whole input cannot be used: unreadable, not CSV, or missing columns (CLI exit 2)."""
 
 
 @dataclass(frozen=True)
@@ -23,6 +17,8 @@ class RowProblem:
 
 @dataclass
 class ImportReport:
+    """Filled in row by row while the import runs, so not frozen."""
+
     rows_read: int = 0
     imported: int = 0
     already_present: int = 0

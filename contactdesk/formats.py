@@ -1,4 +1,4 @@
-"""How figures read in reports: percentages with two decimals, seconds, counts."""
+"""How figures read in reports and on screen: percentages with two decimals, seconds, counts."""
 
 from __future__ import annotations
 

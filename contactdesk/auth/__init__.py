@@ -1,0 +1,1 @@
+"""Local sign-in: password hashing."""

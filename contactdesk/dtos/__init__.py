@@ -1,0 +1,1 @@
+"""Plain frozen dataclasses passed between the core and its front ends."""

@@ -1,0 +1,58 @@
+"""Shared mode: each person signs in with their own PostgreSQL login, mapped to their user."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import text
+
+from contactdesk.auth.credentials import REFUSED, Password, SignInRefused
+from contactdesk.workspace import Workspace
+
+GOOD = "a kettle, two mugs and the 7:15 from Rotherham"
+
+
+@pytest.fixture
+def url(fresh_database_url):
+    return fresh_database_url("postgresql")
+
+
+def test_users_add_creates_a_login_that_signs_in_as_that_person(url):
+    name = f"agent_{uuid.uuid4().hex[:8]}"  # logins are server-wide
+    owner = Workspace.for_this_account(url)
+    owner.users.add_user(name, "agent", "Priya Shah", GOOD)
+    with owner.ctx.database.engine.connect() as connection:
+        login = connection.execute(text(
+            "SELECT rolcanlogin, rolsuper, rolpassword LIKE 'SCRAM-SHA-256$%' "
+            "FROM pg_authid WHERE rolname = :n"), {"n": name}).one()
+        stored = connection.scalar(text("SELECT password_hash FROM users WHERE username = :n"),
+                                   {"n": name})
+    assert tuple(login) == (True, False, True)
+    assert stored is None  # the server keeps the password, not the app
+
+    priya = Workspace.open(url, Password(name, GOOD))
+    assert priya.actor.username == name and priya.actor.role == "agent"
+    with priya.ctx.database.engine.connect() as connection:
+        assert connection.scalar(text("SELECT current_user")) == name
+    priya.close()
+
+    with pytest.raises(SignInRefused) as wrong:
+        Workspace.open(url, Password(name, GOOD + "!"))
+    assert str(wrong.value) == REFUSED
+
+    owner.users.disable_user(name)
+    with pytest.raises(SignInRefused):
+        Workspace.open(url, Password(name, GOOD))
+    owner.close()
+
+
+def test_a_login_without_a_contactdesk_user_is_told_what_to_ask_for(url, postgres_server):
+    name = f"stray_{uuid.uuid4().hex[:8]}"
+    owner = Workspace.for_this_account(url)
+    owner.users.add_user(f"first_{uuid.uuid4().hex[:6]}", "admin", "First Admin", GOOD)
+    with owner.ctx.database.engine.begin() as connection:
+        connection.exec_driver_sql(f"CREATE ROLE {name} LOGIN PASSWORD 'x{GOOD}'")
+    owner.close()
+    with pytest.raises(SignInRefused, match=f"login '{name}' has no ContactDesk user"):
+        Workspace.open(url, Password(name, "x" + GOOD))

@@ -1,0 +1,110 @@
+"""One desk's day: sign in, work, lock when left alone, sign out for the next shift.
+
+Agents share PCs across shifts, so signing out returns to the sign-in dialog
+rather than closing the app, and a desk left alone locks without losing what
+was on screen.
+"""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction, QKeySequence
+
+from contactdesk.auth.credentials import Password
+from contactdesk.workspace import Workspace
+
+from .idle_lock import IdleLock, LockDialog
+from .sign_in import SignInDialog
+from .tasks import TaskRunner
+
+DEFAULT_IDLE_MINUTES = 10.0
+
+
+def idle_minutes_from_environment() -> float:
+    text = os.environ.get("CONTACTDESK_IDLE_LOCK_MINUTES", "")
+    try:
+        return float(text) if text else DEFAULT_IDLE_MINUTES
+    except ValueError:
+        return DEFAULT_IDLE_MINUTES
+
+
+class Desk(QObject):
+    signedIn = Signal(object)   # the main window
+    closed = Signal()           # nobody signed in and the dialog was cancelled
+
+    def __init__(self, url: str, *, username: str = "", demo_password: str | None = None,
+                 location: str = "", idle_minutes: float = DEFAULT_IDLE_MINUTES,
+                 synchronous: bool = False, parent: QObject | None = None):
+        super().__init__(parent)
+        self.url, self.username = url, username
+        self.demo_password, self.location = demo_password, location
+        self.idle_minutes, self.synchronous = idle_minutes, synchronous
+        self.window = None
+        self.dialog: SignInDialog | None = None
+        self.lock_dialog: LockDialog | None = None
+        self._idle: IdleLock | None = None
+
+    def _attempt(self, username: str, password: str) -> Workspace:
+        return Workspace.open(self.url, Password(username, password))
+
+    def ask_to_sign_in(self) -> SignInDialog:
+        """Show the sign-in dialog (not blocking); the main window opens when it succeeds."""
+        self.dialog = SignInDialog(self._attempt, username=self.username,
+                                   demo_password=self.demo_password, location=self.location)
+        self.dialog.accepted.connect(lambda: self.open_window(self.dialog.workspace))
+        self.dialog.rejected.connect(self.closed.emit)
+        self.dialog.open()
+        return self.dialog
+
+    def open_window(self, workspace: Workspace):
+        from .main_window import MainWindow
+
+        self.username = workspace.user.username
+        window = MainWindow(workspace, TaskRunner(synchronous=self.synchronous), workspace.user)
+        sign_out = QAction("Sign out", window)
+        sign_out.setObjectName("actionSignOut")
+        sign_out.setShortcut(QKeySequence("Ctrl+Shift+Q"))
+        sign_out.setToolTip("Sign out so the next person can sign in (Ctrl+Shift+Q)")
+        sign_out.triggered.connect(self.sign_out)
+        window.add_session_action(sign_out)
+        self.window = window
+        self._idle = IdleLock(self.idle_minutes, self)
+        self._idle.lockDue.connect(self.lock)
+        window.show()
+        self.signedIn.emit(window)
+        return window
+
+    def lock(self) -> LockDialog:
+        window = self.window
+        user = window.workspace.user
+
+        def check(password: str) -> None:
+            Workspace.open(self.url, Password(user.username, password)).close()
+
+        self.lock_dialog = LockDialog(user.full_name, check, window)
+        self.lock_dialog.accepted.connect(self._unlocked)
+        self.lock_dialog.signOutRequested.connect(self.sign_out)
+        self.lock_dialog.open()
+        return self.lock_dialog
+
+    def _unlocked(self) -> None:
+        self.lock_dialog = None
+        if self._idle is not None:
+            self._idle.unlocked()
+
+    def sign_out(self) -> SignInDialog:
+        if self._idle is not None:
+            self._idle.stop()
+            self._idle = None
+        if self.lock_dialog is not None:
+            self.lock_dialog.done(0)
+            self.lock_dialog = None
+        window, self.window = self.window, None
+        if window is not None:
+            window.runner.wait_for_all()
+            window.close()
+            window.workspace.close()
+            window.deleteLater()
+        return self.ask_to_sign_in()

@@ -1,0 +1,72 @@
+"""A database with no users: create its first administrator, then sign them in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
+
+from contactdesk.domain.errors import ContactDeskError
+
+from .sign_in import password_field
+
+
+class FirstAdminDialog(QDialog):
+    """``create(username, full_name, password)`` returns the signed-in workspace or raises."""
+
+    def __init__(self, create: Callable[[str, str, str], object], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("firstAdminDialog")
+        self.setWindowTitle("ContactDesk: the first administrator")
+        self._create = create
+        self.workspace = None
+        intro = QLabel("Nobody can sign in to this database yet. Create the first administrator: "
+                       "they can then add everyone else (agents, supervisors, administrators).",
+                       self)
+        intro.setWordWrap(True)
+        self.username = QLineEdit(self)
+        self.username.setObjectName("firstAdminUsername")
+        self.username.setAccessibleName("Username")
+        self.username.setPlaceholderText("e.g. sam.taylor")
+        self.full_name = QLineEdit(self)
+        self.full_name.setObjectName("firstAdminFullName")
+        self.full_name.setAccessibleName("Full name")
+        self.password = password_field(self, "firstAdminPassword", "Password")
+        self.password.setPlaceholderText("at least 15 characters; a few words with spaces")
+        self.again = password_field(self, "firstAdminPasswordAgain", "Password again")
+        self.message = QLabel("", self)
+        self.message.setObjectName("firstAdminMessage")
+        self.message.setWordWrap(True)
+        self.message.setProperty("role", "error")
+        self.message.hide()
+        layout = QFormLayout(self)
+        layout.addRow(intro)
+        for text, field in (("&Username:", self.username), ("&Full name:", self.full_name),
+                            ("&Password:", self.password), ("Password &again:", self.again)):
+            label = QLabel(text, self)
+            label.setBuddy(field)
+            layout.addRow(label, field)
+        layout.addRow(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create and sign in")
+        buttons.accepted.connect(self.create)
+        buttons.rejected.connect(self.reject)
+        layout.addRow(buttons)
+        self.setMinimumWidth(480)
+
+    def create(self) -> None:
+        if self.password.text() != self.again.text():
+            self._refuse("The two passwords differ: type the same password twice.")
+            return
+        try:
+            self.workspace = self._create(self.username.text(), self.full_name.text(),
+                                          self.password.text())
+        except ContactDeskError as exc:
+            self._refuse(str(exc))
+            return
+        self.accept()
+
+    def _refuse(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.show()
