@@ -11,7 +11,7 @@ worker threads.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from importlib import import_module
 
@@ -23,7 +23,7 @@ from .dtos.changes import OpChanges
 from .dtos.users import UserInfo
 from .operations import Operations
 from .persistence.database import Database
-from .persistence.migrations import require_current_schema, schema_state, upgrade
+from .persistence.migrations import SchemaState, schema_state, upgrade
 
 # Each area of the workspace and the service modules whose operations it offers.
 AREAS: dict[str, tuple[str, ...]] = {
@@ -80,29 +80,26 @@ class Workspace:
         from .auth.credentials import Password
         from .services.users import add_first_admin
 
-        database = Database.open(url)
-        try:
-            require_current_schema(database.engine)
+        def add(database: Database) -> None:
+            door.require_schema(database)
             add_first_admin(database, username, full_name, password, "first-run")
-        finally:
-            database.dispose()
+
+        _with_database(url, add)
         return cls.open(url, Password(username, password))
 
     @staticmethod
-    def needs_upgrade(url: str) -> bool:
-        database = Database.open(url)
-        try:
-            return not schema_state(database.engine).is_current
-        finally:
-            database.dispose()
+    def schema(url: str) -> SchemaState:
+        """The schema's version and whether it needs upgrading (asked before anyone signs in)."""
+        return _with_database(url, lambda database: schema_state(database.engine))
 
     @staticmethod
-    def migrate(url: str) -> None:
-        database = Database.open(url)
-        try:
-            upgrade(database.engine)
-        finally:
-            database.dispose()
+    def needs_upgrade(url: str) -> bool:
+        return not Workspace.schema(url).is_current
+
+    @staticmethod
+    def migrate(url: str) -> SchemaState:
+        """Create or migrate the schema (by whoever owns it); the state found before."""
+        return _with_database(url, lambda database: upgrade(database.engine))
 
     @staticmethod
     def before_sign_in(url: str):
@@ -155,8 +152,10 @@ class Workspace:
         for listener in list(self._listeners):
             listener(changes)
 
-    def operations(self) -> Iterator[tuple[str, str, Callable]]:
-        """Every operation as (area, name, bound callable): for tests and the permission table."""
-        for area in AREAS:
-            for name, _function in getattr(self, area):
-                yield area, name, getattr(getattr(self, area), name)
+
+def _with_database(url: str, work: Callable[[Database], object]):
+    database = Database.open(url)
+    try:
+        return work(database)
+    finally:
+        database.dispose()

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
-from contactdesk.domain.errors import ContactDeskError
-
-from .sign_in import password_field
+from .sign_in import DoorDialog, password_field, refusal_line
 
 
-class FirstAdminDialog(QDialog):
+class FirstAdminDialog(DoorDialog):
     """``create(username, full_name, password)`` returns the signed-in workspace or raises."""
 
     def __init__(self, create: Callable[[str, str, str], object], parent: QWidget | None = None):
@@ -19,7 +17,6 @@ class FirstAdminDialog(QDialog):
         self.setObjectName("firstAdminDialog")
         self.setWindowTitle("ContactDesk: the first administrator")
         self._create = create
-        self.workspace = None
         intro = QLabel("Nobody can sign in to this database yet. Create the first administrator: "
                        "they can then add everyone else (agents, supervisors, administrators).",
                        self)
@@ -34,11 +31,7 @@ class FirstAdminDialog(QDialog):
         self.password = password_field(self, "firstAdminPassword", "Password")
         self.password.setPlaceholderText("at least 15 characters; a few words with spaces")
         self.again = password_field(self, "firstAdminPasswordAgain", "Password again")
-        self.message = QLabel("", self)
-        self.message.setObjectName("firstAdminMessage")
-        self.message.setWordWrap(True)
-        self.message.setProperty("role", "error")
-        self.message.hide()
+        self.message = refusal_line(self, "firstAdminMessage")
         layout = QFormLayout(self)
         layout.addRow(intro)
         for text, field in (("&Username:", self.username), ("&Full name:", self.full_name),
@@ -59,14 +52,5 @@ class FirstAdminDialog(QDialog):
         if self.password.text() != self.again.text():
             self._refuse("The two passwords differ: type the same password twice.")
             return
-        try:
-            self.workspace = self._create(self.username.text(), self.full_name.text(),
-                                          self.password.text())
-        except ContactDeskError as exc:
-            self._refuse(str(exc))
-            return
-        self.accept()
-
-    def _refuse(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.show()
+        self._enter(lambda: self._create(self.username.text(), self.full_name.text(),
+                                         self.password.text()))

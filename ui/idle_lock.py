@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from contactdesk.auth.credentials import REFUSED
 from contactdesk.domain.errors import ContactDeskError
 
-from .sign_in import password_field
+from .sign_in import password_field, refusal_line
 
 _INPUT_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
                  QEvent.Type.Wheel, QEvent.Type.TouchBegin}
@@ -42,11 +42,7 @@ class LockDialog(QDialog):
         self.setModal(True)
         self._check = check
         self.password = password_field(self, "lockPassword", "Password")
-        self.message = QLabel("", self)
-        self.message.setObjectName("lockMessage")
-        self.message.setProperty("role", "error")
-        self.message.setWordWrap(True)
-        self.message.hide()
+        self.message = refusal_line(self, "lockMessage")
         layout = QVBoxLayout(self)
         intro = QLabel(f"Locked after a quiet spell. {full_name}, type your password to carry "
                        "on where you were; nothing you typed is lost.", self)

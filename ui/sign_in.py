@@ -23,6 +23,16 @@ from PySide6.QtWidgets import (
 from contactdesk.domain.errors import ContactDeskError
 
 
+def refusal_line(parent: QWidget, name: str) -> QLabel:
+    """The one sentence saying why a dialog could not go on; hidden until there is one."""
+    label = QLabel("", parent)
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setProperty("role", "error")
+    label.hide()
+    return label
+
+
 def password_field(parent: QWidget, name: str, accessible: str) -> QLineEdit:
     field = QLineEdit(parent)
     field.setObjectName(name)
@@ -31,7 +41,27 @@ def password_field(parent: QWidget, name: str, accessible: str) -> QLineEdit:
     return field
 
 
-class SignInDialog(QDialog):
+class DoorDialog(QDialog):
+    """A dialog that ends with a signed-in workspace, or says in one sentence why not."""
+
+    workspace = None
+    message: QLabel
+
+    def _enter(self, work: Callable[[], object]) -> None:
+        try:
+            self.workspace = work()
+        except ContactDeskError as exc:
+            self._refuse(str(exc))
+            return
+        self.accept()
+
+    def _refuse(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.show()
+        self.adjustSize()
+
+
+class SignInDialog(DoorDialog):
     """``attempt(username, password)`` returns the signed-in workspace or raises."""
 
     def __init__(self, attempt: Callable[[str, str], object], *, username: str = "",
@@ -41,17 +71,12 @@ class SignInDialog(QDialog):
         self.setObjectName("signInDialog")
         self.setWindowTitle("Sign in to ContactDesk")
         self._attempt = attempt
-        self.workspace = None
 
         self.username = QLineEdit(username, self)
         self.username.setObjectName("signInUsername")
         self.username.setAccessibleName("Username")
         self.password = password_field(self, "signInPassword", "Password")
-        self.message = QLabel("", self)
-        self.message.setObjectName("signInMessage")
-        self.message.setWordWrap(True)
-        self.message.setProperty("role", "error")
-        self.message.hide()
+        self.message = refusal_line(self, "signInMessage")
 
         layout = QVBoxLayout(self)
         if location:
@@ -89,16 +114,9 @@ class SignInDialog(QDialog):
         if not name or not secret:
             self._refuse("Type your username and your password.")
             return
-        try:
-            self.workspace = self._attempt(name, secret)
-        except ContactDeskError as exc:
-            self._refuse(str(exc))
-            return
-        self.accept()
+        self._enter(lambda: self._attempt(name, secret))
 
     def _refuse(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.show()
-        self.adjustSize()
+        super()._refuse(text)
         self.password.selectAll()  # kept, ready to be typed over
         self.password.setFocus()

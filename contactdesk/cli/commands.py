@@ -7,11 +7,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from ..config import resolve_database_url
+from ..config import describe_database, resolve_database_url
 from ..domain.errors import ContactDeskError
-from ..persistence.database import Database
-from ..persistence.engine import describe_url
-from ..persistence.migrations import schema_state, upgrade
 from .passwords import read_new_password, read_password_line
 
 
@@ -46,13 +43,11 @@ def _input_file(path_text: str) -> Path:
 
 
 def db_upgrade(args) -> int:
+    from ..workspace import Workspace
+
     url, _default = resolve_database_url(args.db)
-    database = Database.open(url)
-    try:
-        before = upgrade(database.engine)
-    finally:
-        database.dispose()
-    where = describe_url(url)
+    before = Workspace.migrate(url)
+    where = describe_database(url)
     if before.is_current:
         print(f"{where}: schema already at {before.head}")
     elif before.is_empty:
@@ -63,14 +58,12 @@ def db_upgrade(args) -> int:
 
 
 def db_status(args) -> int:
+    from ..workspace import Workspace
+
     url, _default = resolve_database_url(args.db)
-    database = Database.open(url)
-    try:
-        state = schema_state(database.engine)
-    finally:
-        database.dispose()
+    state = Workspace.schema(url)
     status = "current" if state.is_current else "empty" if state.is_empty else "needs upgrade"
-    print(f"{describe_url(url)}: schema {state.current or 'none'} "
+    print(f"{describe_database(url)}: schema {state.current or 'none'} "
           f"(latest {state.head}): {status}")
     return 0
 

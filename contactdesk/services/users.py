@@ -144,8 +144,3 @@ def list_users(ctx: ServiceContext) -> list[UserInfo]:
     with ctx.uow() as uow:
         return [_info(u) for u in uow.session.scalars(select(User).order_by(User.username))]
 
-
-def has_users(database: Database) -> bool:
-    """Asked before anyone signs in, to offer the first-administrator dialog."""
-    with UnitOfWork(database, None, "sign-in") as uow:
-        return bool(uow.session.scalar(select(func.count(User.id))))

@@ -48,6 +48,27 @@ def workspace(ui_db_url, agent):
 
 
 @pytest.fixture
+def signed_in(ui_db_url):
+    """Factory: ``signed_in(username, role, full_name)`` adds that person and signs them in."""
+    opened: list[Workspace] = []
+
+    def make(username: str, role: str, full_name: str) -> Workspace:
+        add_person(ui_db_url, username, role, full_name)
+        opened.append(sign_in(ui_db_url, username))
+        return opened[-1]
+
+    yield make
+    for workspace in opened:
+        workspace.close()
+
+
+@pytest.fixture
+def supervisor(signed_in):
+    """The supervisor Sam Taylor, signed in (statistics, imports and exports are theirs)."""
+    return signed_in("sam", "supervisor", "Sam Taylor")
+
+
+@pytest.fixture
 def runner(qtbot):
     """Runs work inline so widget tests are deterministic; tests/ui/test_tasks.py covers threads."""
     return TaskRunner(synchronous=True)

@@ -13,28 +13,22 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit
 from contactdesk.domain.complaints import Urgency
 from contactdesk.dtos.complaints import ComplaintInput
 from tests.ui.case_helpers import log_case
-from tests.ui.conftest import PASSWORD, add_person, sign_in
+from tests.ui.conftest import PASSWORD
 from ui.app import create_main_window
 from ui.complaints_model import LATE_BACKGROUND, SOON_BACKGROUND, ComplaintRegisterModel
 from ui.complaints_page import ComplaintsPage
 
 
 @pytest.fixture
-def janet(ui_db_url):
+def janet(signed_in):
     """The supervisor Janet Crookes, signed in: she handles complaints."""
-    add_person(ui_db_url, "janet", "supervisor", "Janet Crookes")
-    workspace = sign_in(ui_db_url, "janet")
-    yield workspace
-    workspace.close()
+    return signed_in("janet", "supervisor", "Janet Crookes")
 
 
 @pytest.fixture
-def andrew(ui_db_url):
+def andrew(signed_in):
     """Another supervisor, signed in at another desk."""
-    add_person(ui_db_url, "andrew", "supervisor", "Andrew Bramall")
-    workspace = sign_in(ui_db_url, "andrew")
-    yield workspace
-    workspace.close()
+    return signed_in("andrew", "supervisor", "Andrew Bramall")
 
 
 def make_page(qtbot, workspace, runner) -> ComplaintsPage:

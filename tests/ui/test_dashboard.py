@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from contactdesk.domain.call_metrics import Basis
 from contactdesk.domain.working_time import LONDON
-from tests.ui.conftest import PASSWORD, add_person, sign_in
+from tests.ui.conftest import PASSWORD
 from ui.app import create_main_window
 from ui.dashboard import DashboardView
 from ui.tasks import TaskRunner
@@ -63,15 +63,6 @@ class DeferredRunner:
     def finish(self, index: int) -> None:
         work, on_done, _ = self.jobs[index]
         on_done(work())
-
-
-@pytest.fixture
-def supervisor(ui_db_url):
-    """The supervisor Sam Okafor, signed in: the dashboard is for supervisors."""
-    add_person(ui_db_url, "sam", "supervisor", "Sam Okafor")
-    workspace = sign_in(ui_db_url, "sam")
-    yield workspace
-    workspace.close()
 
 
 @pytest.fixture

@@ -10,20 +10,10 @@ from PySide6.QtCore import QDate
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 
-from tests.ui.conftest import add_person, sign_in
 from ui.reports_view import ReportsView
 
 from ..contactdesk.telephony.test_sample_figures import SAMPLE
 from ..helpers.pdf_text import page_count, pdf_rows, pdf_text
-
-
-@pytest.fixture
-def supervisor(ui_db_url):
-    """A supervisor, signed in: importing telephony logs and exporting are theirs to do."""
-    add_person(ui_db_url, "sam", "supervisor", "Sam Taylor")
-    workspace = sign_in(ui_db_url, "sam")
-    yield workspace
-    workspace.close()
 
 
 @pytest.fixture

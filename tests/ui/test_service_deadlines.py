@@ -11,19 +11,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
 
 from tests.ui.case_helpers import log_case, make_overdue, set_due
-from tests.ui.conftest import PASSWORD, add_person, sign_in
+from tests.ui.conftest import PASSWORD
 from ui.app import create_main_window
 from ui.complaints_model import LATE_BACKGROUND, SOON_BACKGROUND
 from ui.service_deadlines import DeadlinesModel, ServiceDeadlinesView
 
 
 @pytest.fixture
-def supervisor(ui_db_url):
+def supervisor(signed_in):
     """The supervisor Janet Crookes, signed in: the deadlines are for supervisors."""
-    add_person(ui_db_url, "janet", "supervisor", "Janet Crookes")
-    workspace = sign_in(ui_db_url, "janet")
-    yield workspace
-    workspace.close()
+    return signed_in("janet", "supervisor", "Janet Crookes")
 
 
 def rows(view) -> dict[str, list[str]]:

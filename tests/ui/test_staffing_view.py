@@ -10,22 +10,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QDateEdit, QLabel
 
 from contactdesk.domain.erlang import required_agents
-from tests.ui.conftest import add_person, sign_in
 from tests.ui.test_dashboard import SAMPLE, DeferredRunner
 from ui.staffing_view import StaffingView
 
 PLAN_DAY = date(2024, 5, 20)  # the Monday after the sample's
 # The sample: 11 calls offered between 09:00 and 09:30; talk of the 5 answered averages 168.6 s.
 AHT = 168.6 + 30
-
-
-@pytest.fixture
-def supervisor(ui_db_url):
-    """A supervisor, signed in: staffing plans are for supervisors."""
-    add_person(ui_db_url, "sam", "supervisor", "Sam Okafor")
-    workspace = sign_in(ui_db_url, "sam")
-    yield workspace
-    workspace.close()
 
 
 @pytest.fixture
