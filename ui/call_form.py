@@ -110,6 +110,12 @@ class CallForm(QWidget):
         self.clear()
         self.ui.phone.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def has_typed_input(self) -> bool:
+        """Whether anything of a call is typed and not saved (asked before signing out)."""
+        ui = self.ui
+        return any(edit.text().strip() for edit in (ui.phone, ui.name, ui.address, ui.postcode)) \
+            or bool(ui.description.toPlainText().strip())
+
     def clear(self) -> None:
         """Empty every field for the next call; the last reference stays on show."""
         self._generation += 1

@@ -11,6 +11,7 @@ import os
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMessageBox
 
 from contactdesk.auth.credentials import Password
 from contactdesk.workspace import Workspace
@@ -73,6 +74,8 @@ class Desk(QObject):
         self._idle = IdleLock(self.idle_minutes, self)
         self._idle.lockDue.connect(self.lock)
         window.show()
+        window.raise_()
+        window.activateWindow()  # the keyboard goes to the desk, not to the closed dialog
         self.signedIn.emit(window)
         return window
 
@@ -83,6 +86,7 @@ class Desk(QObject):
         def check(password: str) -> None:
             Workspace.open(self.url, Password(user.username, password)).close()
 
+        window.set_covered(True)
         self.lock_dialog = LockDialog(user.full_name, check, window)
         self.lock_dialog.accepted.connect(self._unlocked)
         self.lock_dialog.signOutRequested.connect(self.sign_out)
@@ -91,10 +95,19 @@ class Desk(QObject):
 
     def _unlocked(self) -> None:
         self.lock_dialog = None
+        if self.window is not None:
+            self.window.set_covered(False)
+            self.window.activateWindow()
         if self._idle is not None:
             self._idle.unlocked()
 
-    def sign_out(self) -> SignInDialog:
+    def sign_out(self) -> SignInDialog | None:
+        """Back to the sign-in dialog; a half-typed call is only dropped when confirmed."""
+        window = self.window
+        if window is not None and window.call_form.has_typed_input() \
+                and not self.confirm_discard(window):
+            window.activateWindow()  # back to the call, keyboard included
+            return None
         if self._idle is not None:
             self._idle.stop()
             self._idle = None
@@ -107,4 +120,14 @@ class Desk(QObject):
             window.close()
             window.workspace.close()
             window.deleteLater()
+        self.username = ""  # the next person is usually someone else: the dialog starts empty
         return self.ask_to_sign_in()
+
+    @staticmethod
+    def confirm_discard(window) -> bool:
+        answer = QMessageBox.question(
+            window, "Sign out?",
+            "A call is typed on the Call tab and not saved. Sign out and lose it?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes

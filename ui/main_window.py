@@ -134,6 +134,13 @@ class MainWindow(QMainWindow):
         self.toolbar.addSeparator()
         self.toolbar.addAction(action)
 
+    def set_covered(self, covered: bool) -> None:
+        """Hide what is on screen (callers' details) while the desk is locked, keeping it all."""
+        self.tabs.setVisible(not covered)
+        self.toolbar.setVisible(not covered)
+        for action in self.actions():
+            action.setEnabled(not covered)
+
     def new_call(self) -> None:
         self.tabs.setCurrentIndex(self.CALL_TAB)
         self.call_form.start_call()

@@ -79,6 +79,8 @@ def test_the_idle_lock_keeps_a_half_typed_call(qtbot, desk):
     desk._idle.check()
     lock = desk.lock_dialog
     assert lock is not None and lock.isVisible() and lock.objectName() == "lockDialog"
+    assert not window.tabs.isVisible()  # nothing of the caller's on show while locked
+    assert not window.action_new_call.isEnabled()
     qtbot.keyClicks(lock.password, "not my password at all")
     qtbot.keyClick(lock.password, Qt.Key.Key_Return)
     assert lock.isVisible() and lock.message.text() == "That is not your password: type it again."
@@ -86,7 +88,7 @@ def test_the_idle_lock_keeps_a_half_typed_call(qtbot, desk):
     qtbot.keyClicks(lock.password, PASSWORD)
     qtbot.keyClick(lock.password, Qt.Key.Key_Return)
     assert not lock.isVisible() and desk.lock_dialog is None
-    assert desk.window is window
+    assert desk.window is window and window.tabs.isVisible() and window.action_new_call.isEnabled()
     assert phone.text() == "01709 823456"
     assert description.toPlainText() == "Sofa dumped behind the shops"
 
@@ -116,3 +118,18 @@ def test_the_first_administrator_dialog_on_an_empty_database(qtbot, ui_db_url):
 def test_create_main_window_refuses_a_wrong_password(ui_db_url, agent):
     with pytest.raises(SignInRefused):
         create_main_window(ui_db_url, agent.username, "not the password at all")
+
+
+def test_signing_out_with_a_half_typed_call_asks_first(qtbot, desk, monkeypatch):
+    dialog = desk.ask_to_sign_in()
+    _sign_in(qtbot, dialog, "priya", PASSWORD)
+    window = desk.window
+    phone = window.call_form.findChild(QLineEdit, "callerPhone")
+    window.new_call()
+    qtbot.keyClicks(phone, "01709 823456")
+    asked = []
+    monkeypatch.setattr(Desk, "confirm_discard", staticmethod(lambda w: asked.append(w) or False))
+    assert desk.sign_out() is None
+    assert asked == [window] and desk.window is window and phone.text() == "01709 823456"
+    monkeypatch.setattr(Desk, "confirm_discard", staticmethod(lambda w: True))
+    assert desk.sign_out() is not None and desk.window is None
