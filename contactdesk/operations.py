@@ -14,15 +14,18 @@ import functools
 from collections.abc import Callable, Iterator
 from types import ModuleType
 
+from .auth.credentials import SignedOut
 from .context import ServiceContext, changes_of, permission_of
 from .dtos.changes import OpChanges
 
 
 class Operations:
     def __init__(self, ctx: ServiceContext, *modules: ModuleType,
-                 changed: Callable[[OpChanges], None] = lambda _changes: None):
+                 changed: Callable[[OpChanges], None] = lambda _changes: None,
+                 is_open: Callable[[], bool] = lambda: True):
         self._ctx = ctx
         self._changed = changed
+        self._is_open = is_open
         self._functions: dict[str, Callable] = {}
         for module in modules:
             for name, function in vars(module).items():
@@ -40,9 +43,12 @@ class Operations:
         except KeyError:
             raise AttributeError(f"no operation called {name}") from None
         ctx, changed, kinds = self._ctx, self._changed, changes_of(function)
+        is_open = self._is_open
 
         @functools.wraps(function)
         def bound(*args, **kwargs):
+            if not is_open():
+                raise SignedOut(f"{ctx.actor.username} has signed out: sign in again to carry on")
             ctx.require(permission_of(function))  # the front door asks first
             result = function(ctx, *args, **kwargs)
             if kinds:

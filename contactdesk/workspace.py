@@ -16,7 +16,7 @@ from datetime import datetime
 from importlib import import_module
 
 from .auth import sign_in as door
-from .auth.credentials import Credentials, OperatingSystemAccount
+from .auth.credentials import Credentials, OperatingSystemAccount, Password
 from .context import Actor, ServiceContext, utc_now
 from .domain.permissions import Permission
 from .dtos.changes import OpChanges
@@ -46,6 +46,8 @@ class Workspace:
     def __init__(self, database: Database, actor: Actor,
                  clock: Callable[[], datetime] = utc_now):
         self.ctx = ServiceContext(database, actor, clock)
+        self.signed_in_as = actor.username  # the name typed at sign-in (a login, on PostgreSQL)
+        self.closed = False
         self._areas: dict[str, Operations] = {}
         self._listeners: list[Callable[[OpChanges], None]] = []
 
@@ -66,7 +68,10 @@ class Workspace:
         except Exception:
             database.dispose()
             raise
-        return cls(database, actor, clock)
+        workspace = cls(database, actor, clock)
+        if isinstance(credentials, Password):
+            workspace.signed_in_as = credentials.username.strip()
+        return workspace
 
     @classmethod
     def for_this_account(cls, url: str, **options) -> Workspace:
@@ -77,7 +82,6 @@ class Workspace:
     def create_first_admin(cls, url: str, username: str, full_name: str,
                            password: str) -> Workspace:
         """On a database with no users: add its first administrator and sign them in."""
-        from .auth.credentials import Password
         from .services.users import add_first_admin
 
         def add(database: Database) -> None:
@@ -131,6 +135,8 @@ class Workspace:
         return self.ctx.database.backend
 
     def close(self) -> None:
+        """Sign out: no operation runs through this workspace afterwards."""
+        self.closed = True
         self.ctx.database.dispose()
 
     # -- the areas ---------------------------------------------------------------------
@@ -141,7 +147,7 @@ class Workspace:
         if area not in self._areas:
             self._areas[area] = Operations(
                 self.ctx, *(import_module(f"{__package__}.{name}") for name in modules),
-                changed=self._broadcast)
+                changed=self._broadcast, is_open=lambda: not self.closed)
         return self._areas[area]
 
     def subscribe(self, listener: Callable[[OpChanges], None]) -> None:

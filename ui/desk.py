@@ -81,10 +81,10 @@ class Desk(QObject):
 
     def lock(self) -> LockDialog:
         window = self.window
-        user = window.workspace.user
+        user, name = window.workspace.user, window.workspace.signed_in_as
 
         def check(password: str) -> None:
-            Workspace.open(self.url, Password(user.username, password)).close()
+            Workspace.open(self.url, Password(name, password)).close()
 
         window.set_covered(True)
         self.lock_dialog = LockDialog(user.full_name, check, window)
@@ -116,6 +116,7 @@ class Desk(QObject):
             self.lock_dialog = None
         window, self.window = self.window, None
         if window is not None:
+            window.runner.drop_queued_reads()  # saves already asked for still finish
             window.runner.wait_for_all()
             window.close()
             window.workspace.close()

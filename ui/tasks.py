@@ -104,6 +104,10 @@ class TaskRunner(QObject):
         else:
             self.taskFailed.emit(str(exc) or type(exc).__name__)
 
+    def drop_queued_reads(self) -> None:
+        """Forget reads not yet started (signing out): nobody is waiting for them now."""
+        self._reads.clear()
+
     def wait_for_all(self, msecs: int = 30_000) -> None:
         """Block until background work is done (used when closing the window)."""
         self._reads.waitForDone(msecs)

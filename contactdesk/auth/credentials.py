@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import os
 from dataclasses import dataclass, field
 
 from ..domain.errors import ContactDeskError
@@ -13,6 +14,10 @@ REFUSED = "That username and password do not match: check both and try again."
 
 class SignInRefused(ContactDeskError):
     """The credentials were not accepted; the message says what to do."""
+
+
+class SignedOut(ContactDeskError):
+    """Work asked of a workspace after its person signed out."""
 
 
 @dataclass(frozen=True)
@@ -33,10 +38,13 @@ class OperatingSystemAccount:
 
 
 def _account_name() -> str:
+    # The effective user, not $USER or $LOGNAME, which anyone can set.
     try:
+        import pwd
+
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except (ImportError, KeyError, AttributeError):  # Windows has no pwd
         return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 Credentials = Password | OperatingSystemAccount

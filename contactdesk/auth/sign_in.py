@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
@@ -39,13 +39,19 @@ def connect(url: str, credentials: Credentials) -> Database:
         username=credentials.username.strip(), password=credentials.password,
     ).render_as_string(hide_password=False))
     try:
-        with database.engine.connect():
-            pass
+        with database.engine.connect() as connection:
+            asked = connection.connection.driver_connection.pgconn.used_password
     except DBAPIError as exc:
         database.dispose()
         if any(why in str(exc.orig) for why in _REFUSED_BY_SERVER):
             raise SignInRefused(REFUSED) from None
         raise explain_connection_error(url, exc) from None
+    if not asked:
+        # A server that lets a login in without its password (trust, peer) checks nobody.
+        database.dispose()
+        raise SignInRefused(
+            "The PostgreSQL server did not ask for a password, so it cannot tell who you are: "
+            "ask the database administrator to require scram-sha-256 in pg_hba.conf.")
     return database
 
 
@@ -128,8 +134,7 @@ def _postgres_login(database: Database) -> Actor:
         with UnitOfWork(database, None, f"pg:{login}"[:limits.ACTOR]) as uow:
             user = uow.session.execute(
                 select(User.id, User.username, User.role, User.full_name, User.active)
-                .where(User.username == login.lower())).one_or_none()
-            anyone = uow.session.scalar(select(func.count(User.id)))
+                .where(User.username == login)).one_or_none()
     except DBAPIError as exc:
         if "permission denied" in str(exc.orig):
             raise no_user from None
@@ -138,7 +143,8 @@ def _postgres_login(database: Database) -> Actor:
         if not user.active:
             raise SignInRefused(REFUSED)
         return Actor(user.username, Role(user.role), user.full_name, user.id)
-    if owner or not anyone:
-        # The database's owner (or the first login of an empty database) sets it up.
+    if owner:
+        # The database's owner (or a superuser) with no ContactDesk user of its own: the
+        # one who runs upgrades and adds people.
         return Actor(f"pg:{login}"[:limits.ACTOR], Role.ADMIN, f"{login} (database owner)")
     raise no_user

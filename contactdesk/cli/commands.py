@@ -54,6 +54,10 @@ def db_upgrade(args) -> int:
         print(f"{where}: schema created at {before.head}")
     else:
         print(f"{where}: schema migrated from {before.current} to {before.head}")
+    waiting = Workspace.before_sign_in(url).without_password
+    if waiting:
+        print(f"{waiting} users have no password yet and cannot sign in: give each one with "
+              "`contactdesk users set-password NAME`")
     return 0
 
 

@@ -41,8 +41,7 @@ def _entity_id(obj) -> str:
 
 def _snapshot(obj) -> str:
     mapper = inspect(obj).mapper
-    return snapshot_text({attr.key: _hidden(attr.key, getattr(obj, attr.key))
-                          for attr in mapper.column_attrs})
+    return snapshot_text({attr.key: getattr(obj, attr.key) for attr in mapper.column_attrs})
 
 
 def _hidden(field: str, value):
@@ -51,7 +50,8 @@ def _hidden(field: str, value):
 
 def snapshot_text(values: dict) -> str:
     """The JSON a create or delete audit row keeps: every column value as text."""
-    return json.dumps({key: _text(value) for key, value in values.items()}, sort_keys=True)
+    return json.dumps({key: _text(_hidden(key, value)) for key, value in values.items()},
+                      sort_keys=True)
 
 
 def create_entry(entity: str, entity_id, values: dict, *, at: datetime,

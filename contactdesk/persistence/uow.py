@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
+
+from ..domain.errors import PermissionDenied
+from .models import User
 
 if TYPE_CHECKING:
     from .database import Database
@@ -29,7 +33,17 @@ class UnitOfWork:
         self.session = factory()
         self.session.info["user_id"] = self.user_id
         self.session.info["actor_name"] = self.actor_name
+        if self._write and self.user_id is not None:
+            self._refuse_a_disabled_person()
         return self
+
+    def _refuse_a_disabled_person(self) -> None:
+        # Someone disabled while signed in changes nothing more from that moment.
+        active = self.session.scalar(select(User.active).where(User.id == self.user_id))
+        if not active:
+            self.session.close()
+            raise PermissionDenied(
+                f"{self.actor_name} can no longer make changes (disabled): ask an administrator")
 
     def __exit__(self, exc_type, exc, tb) -> None:
         try:

@@ -18,6 +18,7 @@ class SignInHints:
     has_users: bool
     demo_password: str | None  # shown only on a database holding demo data
     backend: str
+    without_password: int = 0  # people added before passwords existed: they cannot sign in
 
 
 def sign_in_hints(url: str) -> SignInHints:
@@ -30,6 +31,8 @@ def sign_in_hints(url: str) -> SignInHints:
             users = uow.session.scalar(select(func.count(User.id)))
             demo = uow.session.scalar(select(Setting.value).where(
                 Setting.key == DEMO_PASSWORD_SETTING))
-        return SignInHints(bool(users), demo, "sqlite")
+            without = uow.session.scalar(select(func.count(User.id)).where(
+                User.password_hash.is_(None), User.active.is_(True)))
+        return SignInHints(bool(users), demo, "sqlite", without)
     finally:
         database.dispose()

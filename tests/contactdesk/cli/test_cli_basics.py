@@ -160,3 +160,27 @@ def test_gui_without_a_display_explains_instead_of_aborting(db_url):
     env = {"DISPLAY": "", "WAYLAND_DISPLAY": "", "QT_QPA_PLATFORM": ""}
     result = run_cli("gui", db=db_url, env=env)
     assert result.code == 2 and "no display" in one_line_error(result)
+
+
+def test_db_upgrade_names_the_people_left_without_a_password(fresh_database_url):
+    # People added on a local file before passwords existed cannot sign in until given one.
+    import sqlalchemy as sa
+    from alembic import command
+
+    from contactdesk.persistence.engine import create_database_engine
+    from contactdesk.persistence.migrations import alembic_config
+
+    empty_db_url = fresh_database_url("sqlite", migrated=False)
+    engine = create_database_engine(empty_db_url)
+    with engine.begin() as connection:
+        config = alembic_config(engine)
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0004")
+    with engine.begin() as connection:
+        connection.execute(sa.text(
+            "INSERT INTO users (username, full_name, role, active, created_at) "
+            "VALUES ('sam', 'Sam Taylor', 'agent', 1, '2026-01-05 09:00:00')"))
+    engine.dispose()
+    result = run_cli("db", "upgrade", db=empty_db_url)
+    assert result.code == 0
+    assert "1 users have no password yet" in result.out and "users set-password" in result.out

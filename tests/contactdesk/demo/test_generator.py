@@ -312,8 +312,14 @@ def test_demo_users_sign_in_with_the_demo_password_on_a_local_file(fresh_databas
     database = Database.open(url)
     try:
         summary = generate_demo_data(os_context(database), days=1, today=TODAY, telephony=False)
+        with database.engine.connect() as connection:  # the hash is stored, never audited
+            hashes = connection.exec_driver_sql(
+                "SELECT count(*) FROM users WHERE password_hash LIKE '$argon2id$%'").scalar()
+            audited = connection.exec_driver_sql(
+                "SELECT count(*) FROM audit_log WHERE new_value LIKE '%argon2%'").scalar()
     finally:
         database.dispose()
+    assert hashes == 15 and audited == 0
     assert summary.demo_password == DEMO_PASSWORD
     sarah = Workspace.open(url, Password("sarah.whitfield", DEMO_PASSWORD))
     try:

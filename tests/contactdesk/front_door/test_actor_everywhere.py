@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import getpass
-
 import pytest
 from sqlalchemy import text
 
-from contactdesk.auth.credentials import Password
+from contactdesk.auth.credentials import OperatingSystemAccount, Password
 from contactdesk.dtos.calls import CallInput
 from contactdesk.workspace import Workspace
 from tests.contactdesk.cli.helpers import run_cli
@@ -67,7 +65,7 @@ def test_the_command_line_acts_as_the_account_running_it(fresh_database_url, kin
     rows = _audit(database.ctx.database.engine, 0)
     database.close()
     created = [row for row in rows if row.entity == "users"]
-    expected = f"os:{getpass.getuser()}" if kind == "sqlite" else "pg:postgres"
+    expected = f"os:{OperatingSystemAccount().name}" if kind == "sqlite" else "pg:postgres"
     assert created and {row.actor for row in created} == {expected}
 
 

@@ -33,3 +33,15 @@ def test_writes_broadcast_what_they_changed_and_reads_do_not(fresh_database_url)
     assert heard[1].kinds == {Changed.CASES} and not heard[1].touches(Changed.COMPLAINTS)
     assert heard[1].references == (saved.reference,)
     priya.close()
+
+
+def test_a_closed_workspace_refuses_every_operation(fresh_database_url):
+    import pytest
+
+    from contactdesk.auth.credentials import SignedOut
+
+    url = fresh_database_url("sqlite")
+    admin = Workspace.for_this_account(url)
+    admin.close()
+    with pytest.raises(SignedOut, match="signed out"):
+        admin.users.list_users()

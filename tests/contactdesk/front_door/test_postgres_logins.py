@@ -56,3 +56,37 @@ def test_a_login_without_a_contactdesk_user_is_told_what_to_ask_for(url, postgre
     owner.close()
     with pytest.raises(SignInRefused, match=f"login '{name}' has no ContactDesk user"):
         Workspace.open(url, Password(name, "x" + GOOD))
+
+
+def test_a_server_that_lets_anyone_in_without_a_password_is_refused(url):
+    # The test server trusts its superuser: any password would do, so none is believed.
+    with pytest.raises(SignInRefused, match="did not ask for a password.*scram-sha-256"):
+        Workspace.open(url, Password("postgres", "not the password at all"))
+
+
+def test_an_existing_role_is_never_taken_over(url):
+    from contactdesk.domain.errors import ValidationError
+
+    other = f"otherapp_{uuid.uuid4().hex[:6]}"
+    owner = Workspace.for_this_account(url)
+    with owner.ctx.database.engine.begin() as connection:
+        connection.exec_driver_sql(f"CREATE ROLE {other} LOGIN PASSWORD 'theirs, not ours!'")
+    with pytest.raises(ValidationError, match="already a login on this PostgreSQL server"):
+        owner.users.add_user(other, "agent", "Other App", GOOD)
+    with pytest.raises(ValidationError, match="already a login"):
+        owner.users.add_user("postgres", "admin", "Post Gres", GOOD)
+    owner.close()
+
+
+def test_an_administrator_without_the_right_to_make_logins_is_told_who_can(url):
+    from contactdesk.domain.errors import PermissionDenied
+
+    admin = f"admin_{uuid.uuid4().hex[:8]}"
+    owner = Workspace.for_this_account(url)
+    owner.users.add_user(admin, "admin", "Helen Firth", GOOD)
+    owner.close()
+    helen = Workspace.open(url, Password(admin, GOOD))
+    with pytest.raises(PermissionDenied, match="only the database's owner"):
+        helen.users.add_user(f"agent_{uuid.uuid4().hex[:8]}", "agent", "Gary Hobson", GOOD)
+    assert helen.users.get_user(admin).role == "admin"  # nothing half-done
+    helen.close()

@@ -155,3 +155,14 @@ def test_the_first_administrator_only_on_an_empty_database(url):
     assert Workspace.before_sign_in(url).has_users
     with pytest.raises(PermissionDenied):
         Workspace.create_first_admin(url, "mallory", "Mallory", GOOD)
+
+
+def test_someone_disabled_while_signed_in_can_change_nothing_more(url, admin):
+    from contactdesk.domain.errors import PermissionDenied
+
+    admin.users.add_user("priya", "agent", "Priya Shah", GOOD)
+    priya = Workspace.open(url, Password("priya", GOOD))
+    admin.users.disable_user("priya")
+    with pytest.raises(PermissionDenied, match="priya can no longer make changes"):
+        priya.users.set_password("priya", "she tries to get back in here")
+    priya.close()
