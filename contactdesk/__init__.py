@@ -4,4 +4,9 @@ This package never imports PySide6 or the ``ui`` package: the desktop front end
 depends on it, never the other way round.
 """
 
-__version__ = "0.1.0"
+from importlib.metadata import PackageNotFoundError, version
+
+try:  # one source of truth: the version in pyproject.toml, as installed
+    __version__ = version("contactdesk")
+except PackageNotFoundError:  # running from a checkout that was never installed
+    __version__ = "0+unknown"

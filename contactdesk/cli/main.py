@@ -11,6 +11,7 @@ import os
 import sys
 import traceback
 
+from .. import __version__
 from ..domain.errors import ContactDeskError
 from ..domain.permissions import ROLES
 from . import commands, reports, staffing, statistics
@@ -27,6 +28,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="contactdesk", description="Contact centre case handling for a council.")
+    parser.add_argument("--version", action="version", version=f"contactdesk {__version__}")
     parser.add_argument("--db", metavar="URL",
                         help="database URL (default: $CONTACTDESK_DATABASE_URL, else a local SQLite file)")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")

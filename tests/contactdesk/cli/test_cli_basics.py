@@ -184,3 +184,13 @@ def test_db_upgrade_names_the_people_left_without_a_password(fresh_database_url)
     result = run_cli("db", "upgrade", db=empty_db_url)
     assert result.code == 0
     assert "1 users have no password yet" in result.out and "users set-password" in result.out
+
+
+def test_version_comes_from_the_project_metadata():
+    import tomllib
+
+    from .helpers import ROOT
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    result = run_cli("--version")
+    assert result.code == 0 and result.out.strip() == f"contactdesk {declared}"
