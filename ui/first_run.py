@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from .sign_in import DoorDialog, password_field, refusal_line
+from .sign_in import DoorDialog, door_buttons, labelled_fields, password_field, refusal_line
 
 
 class FirstAdminDialog(DoorDialog):
@@ -32,20 +32,13 @@ class FirstAdminDialog(DoorDialog):
         self.password.setPlaceholderText("at least 15 characters; a few words with spaces")
         self.again = password_field(self, "firstAdminPasswordAgain", "Password again")
         self.message = refusal_line(self, "firstAdminMessage")
-        layout = QFormLayout(self)
-        layout.addRow(intro)
-        for text, field in (("&Username:", self.username), ("&Full name:", self.full_name),
-                            ("&Password:", self.password), ("Password &again:", self.again)):
-            label = QLabel(text, self)
-            label.setBuddy(field)
-            layout.addRow(label, field)
-        layout.addRow(self.message)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create and sign in")
-        buttons.accepted.connect(self.create)
-        buttons.rejected.connect(self.reject)
-        layout.addRow(buttons)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(labelled_fields(self, (
+            ("&Username:", self.username), ("&Full name:", self.full_name),
+            ("&Password:", self.password), ("Password &again:", self.again))))
+        layout.addWidget(self.message)
+        layout.addWidget(door_buttons(self, "Create and sign in", self.create, self.reject))
         self.setMinimumWidth(480)
 
     def create(self) -> None:

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
 from contactdesk.auth.credentials import REFUSED
 from contactdesk.domain.errors import ContactDeskError
 
-from .sign_in import password_field, refusal_line
+from .sign_in import door_buttons, labelled_fields, password_field, refusal_line
 
 _INPUT_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
                  QEvent.Type.Wheel, QEvent.Type.TouchBegin}
@@ -48,19 +47,13 @@ class LockDialog(QDialog):
                        "on where you were; nothing you typed is lost.", self)
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        field = QFormLayout()
-        label = QLabel("&Password:", self)
-        label.setBuddy(self.password)
-        field.addRow(label, self.password)
-        layout.addLayout(field)
+        layout.addLayout(labelled_fields(self, (("&Password:", self.password),)))
         layout.addWidget(self.message)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Unlock")
+        buttons = door_buttons(self, "Unlock", self.unlock)
         sign_out = QPushButton("Sign &out", self)
         sign_out.setObjectName("lockSignOut")
         buttons.addButton(sign_out, QDialogButtonBox.ButtonRole.DestructiveRole)
         sign_out.clicked.connect(self.signOutRequested.emit)
-        buttons.accepted.connect(self.unlock)
         layout.addWidget(buttons)
         self.setMinimumWidth(460)
 

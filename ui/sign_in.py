@@ -33,6 +33,29 @@ def refusal_line(parent: QWidget, name: str) -> QLabel:
     return label
 
 
+def labelled_fields(parent: QWidget, rows) -> QFormLayout:
+    """Each (label text, field) as a row, the label's Alt+letter moving to its field."""
+    form = QFormLayout()
+    for text, field in rows:
+        label = QLabel(text, parent)
+        label.setBuddy(field)
+        form.addRow(label, field)
+    return form
+
+
+def door_buttons(parent: QWidget, ok_text: str, on_ok, on_cancel=None) -> QDialogButtonBox:
+    """The dialog's Enter button (renamed for what it does) and, when asked, Cancel."""
+    which = QDialogButtonBox.StandardButton.Ok
+    if on_cancel is not None:
+        which |= QDialogButtonBox.StandardButton.Cancel
+    buttons = QDialogButtonBox(which, parent)
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    buttons.accepted.connect(on_ok)
+    if on_cancel is not None:
+        buttons.rejected.connect(on_cancel)
+    return buttons
+
+
 def password_field(parent: QWidget, name: str, accessible: str) -> QLineEdit:
     field = QLineEdit(parent)
     field.setObjectName(name)
@@ -84,12 +107,8 @@ class SignInDialog(DoorDialog):
             where.setObjectName("signInLocation")
             where.setWordWrap(True)
             layout.addWidget(where)
-        fields = QFormLayout()
-        for text, field in (("&Username:", self.username), ("&Password:", self.password)):
-            label = QLabel(text, self)
-            label.setBuddy(field)
-            fields.addRow(label, field)
-        layout.addLayout(fields)
+        layout.addLayout(labelled_fields(
+            self, (("&Username:", self.username), ("&Password:", self.password))))
         if demo_password:
             hint = QLabel(f"This database holds demo data. Every demo user signs in with the "
                           f"password <b>{demo_password}</b>: for example <b>sarah.whitfield</b> "
@@ -100,12 +119,7 @@ class SignInDialog(DoorDialog):
             hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             layout.addWidget(hint)
         layout.addWidget(self.message)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Sign in")
-        buttons.accepted.connect(self.sign_in)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(door_buttons(self, "Sign in", self.sign_in, self.reject))
         (self.password if username else self.username).setFocus()
         self.setMinimumWidth(460)
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from contactdesk.auth.credentials import OperatingSystemAccount, Password
+from contactdesk.auth.credentials import OperatingSystemAccount
 from contactdesk.dtos.calls import CallInput
 from contactdesk.workspace import Workspace
 from tests.contactdesk.cli.helpers import run_cli
-
-GOOD = "a kettle, two mugs and the 7:15 from Rotherham"
+from tests.contactdesk.front_door.people import GOOD, signed_in_agent
 
 
 def _audit(engine, since_id: int) -> list[tuple]:
@@ -27,10 +26,7 @@ def _last_audit_id(engine) -> int:
 
 def test_a_case_lifecycle_is_audited_as_the_signed_in_agent(fresh_database_url):
     url = fresh_database_url("sqlite")
-    admin = Workspace.for_this_account(url)
-    admin.users.add_user("priya", "agent", "Priya Shah", GOOD)
-    admin.close()
-    priya = Workspace.open(url, Password("priya", GOOD))
+    priya = signed_in_agent(url)
     engine = priya.ctx.database.engine
     start = _last_audit_id(engine)
     saved = priya.calls.log_call(CallInput(

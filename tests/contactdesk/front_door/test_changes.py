@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from contactdesk.auth.credentials import Password
 from contactdesk.dtos.calls import CallInput
 from contactdesk.dtos.changes import Changed
 from contactdesk.workspace import Workspace
-
-GOOD = "a kettle, two mugs and the 7:15 from Rotherham"
+from tests.contactdesk.front_door.people import signed_in_agent
 
 
 def test_writes_broadcast_what_they_changed_and_reads_do_not(fresh_database_url):
     url = fresh_database_url("sqlite")
-    admin = Workspace.for_this_account(url)
-    admin.users.add_user("priya", "agent", "Priya Shah", GOOD)
-    admin.close()
-    priya = Workspace.open(url, Password("priya", GOOD))
+    priya = signed_in_agent(url)
     heard = []
     priya.subscribe(heard.append)
     saved = priya.calls.log_call(CallInput(caller_phone="01709 823456", caller_name="Ann Example",

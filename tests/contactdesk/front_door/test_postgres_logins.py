@@ -9,8 +9,7 @@ from sqlalchemy import text
 
 from contactdesk.auth.credentials import REFUSED, Password, SignInRefused
 from contactdesk.workspace import Workspace
-
-GOOD = "a kettle, two mugs and the 7:15 from Rotherham"
+from tests.contactdesk.front_door.people import GOOD
 
 
 @pytest.fixture

@@ -12,8 +12,7 @@ from contactdesk.auth.hashing import Hasher
 from contactdesk.domain.errors import ValidationError
 from contactdesk.persistence.models import User
 from contactdesk.workspace import Workspace
-
-GOOD = "a kettle, two mugs and the 7:15 from Rotherham"
+from tests.contactdesk.front_door.people import GOOD
 
 
 class Clock:
