@@ -38,6 +38,9 @@ AREAS: dict[str, tuple[str, ...]] = {
     "reports": ("services.reports",),
     "exports": ("services.call_export", "services.case_export"),
     "users": ("services.users",),
+    "audit": ("services.audit_trail",),
+    "subject_access": ("services.subject_access",),
+    "retention": ("services.retention",),
     "demo": ("demo.generator",),
 }
 

@@ -17,6 +17,7 @@ from .case_detail import CaseDetailView
 from .case_list import CaseListView
 from .complaints_page import ComplaintsPage
 from .dashboard import DashboardView
+from .privacy_page import PrivacyPage
 from .reports_view import ReportsView
 from .service_deadlines import ServiceDeadlinesView
 from .staffing_view import StaffingView
@@ -80,6 +81,12 @@ class MainWindow(QMainWindow):
                                 "Complaints register (Ctrl+Shift+F); log one with Ctrl+Shift+N")
         self.reports = ReportsView(workspace, runner)
         self.tabs.addTab(self.reports, "&Reports")
+        self.privacy = None
+        if PrivacyPage.shown_to(workspace):
+            self.privacy = PrivacyPage(workspace, runner)
+            self.tabs.addTab(self.privacy, "Privacy")
+            self.tabs.setTabToolTip(self.tabs.count() - 1,
+                                    "Subject access requests and retention (administrators)")
         self.setCentralWidget(self.tabs)
         self.tabs.currentChanged.connect(lambda _index: self._split_cases_page())
 

@@ -117,6 +117,15 @@ def _local(database: Database, credentials: Password, now: datetime) -> Actor:
         return Actor(user.username, Role(user.role), user.full_name, user.id)
 
 
+def _group_of(database: Database, login: str) -> Role | None:
+    """The group role the login is a member of: what the database lets it do decides."""
+    with database.engine.connect() as connection:
+        groups = [role for role in Role if connection.scalar(text(
+            "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :g) "
+            "AND pg_has_role(:login, :g, 'MEMBER')"), {"g": role.value, "login": login})]
+    return groups[0] if len(groups) == 1 else None
+
+
 def _postgres_login(database: Database) -> Actor:
     try:
         with database.engine.connect() as connection:
@@ -142,7 +151,8 @@ def _postgres_login(database: Database) -> Actor:
     if user is not None:
         if not user.active:
             raise SignInRefused(REFUSED)
-        return Actor(user.username, Role(user.role), user.full_name, user.id)
+        return Actor(user.username, _group_of(database, login) or Role(user.role),
+                     user.full_name, user.id)
     if owner:
         # The database's owner (or a superuser) with no ContactDesk user of its own: the
         # one who runs upgrades and adds people.

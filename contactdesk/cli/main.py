@@ -14,7 +14,7 @@ import traceback
 from .. import __version__
 from ..domain.errors import ContactDeskError
 from ..domain.permissions import ROLES
-from . import commands, reports, staffing, statistics
+from . import commands, governance, reports, retention, staffing, statistics, subject_access
 
 EXIT_OK, EXIT_ROWS_REJECTED, EXIT_UNUSABLE = 0, 1, 2
 
@@ -91,6 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
     statistics.register(sub)
     reports.register(sub)
     staffing.register(sub)
+    governance.register(sub, db_sub)
+    subject_access.register(sub)
+    retention.register(sub)
     return parser
 
 

@@ -18,10 +18,9 @@ from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 
 from ..domain.case_status import FINISHED_STATUSES, CaseStatus
-from ..persistence.audit import create_entry, update_entry
+from ..persistence.audit import create_entry, update_entry, write_audit
 from ..persistence.bulk import bulk_insert, is_sqlite, sqlite_day
 from ..persistence.models import (
-    AuditEntry,
     Call,
     CallAttempt,
     CallCase,
@@ -238,7 +237,7 @@ def write_plan(session: Session, world: World, plan: Plan, actor: Actor) -> Writ
     _insert(session, CallCase.__table__, links)
     _insert(session, CaseStatusChange.__table__, history)
     _insert(session, CaseNote.__table__, notes)
-    _insert(session, AuditEntry.__table__, audit)
+    write_audit(session.connection(), audit)  # PostgreSQL's triggers recorded these rows
     return Written(users=len(new_users), callers=len(plan.callers), calls=len(plan.calls),
                    cases=len(plan.cases), notes=len(notes), closed=closed,
                    app_attempts=len(app_attempts))

@@ -39,6 +39,9 @@ class Permission(StrEnum):
     READ_USERS = "see who uses the app"
     MANAGE_USERS = "add users, set passwords, disable users"
     MANAGE_DATA = "load the gazetteer and demo data"
+    SUBJECT_ACCESS = "answer subject access requests (everything held about a person)"
+    MANAGE_RETENTION = "set retention periods and anonymise closed cases past them"
+    CHECK_AUDIT = "check that the audit trail has not been altered"
 
 
 _DESK = frozenset({
@@ -54,7 +57,9 @@ _SUPERVISION = _DESK | {
 MATRIX: dict[Role, frozenset[Permission]] = {
     Role.AGENT: _DESK,
     Role.SUPERVISOR: _SUPERVISION,
-    Role.ADMIN: _SUPERVISION | {Permission.MANAGE_USERS, Permission.MANAGE_DATA},
+    Role.ADMIN: _SUPERVISION | {Permission.MANAGE_USERS, Permission.MANAGE_DATA,
+                               Permission.SUBJECT_ACCESS, Permission.MANAGE_RETENTION,
+                               Permission.CHECK_AUDIT},
     Role.TELEPHONY: frozenset({Permission.IMPORT_CALLS}),
 }
 

@@ -1,24 +1,39 @@
-"""The audit log, written for every change made through an ORM session.
+"""The audit log: every change to an audited table, and every read or export of personal data.
 
-After each flush, every inserted, updated or deleted row of an audited table
-gets audit rows: one per changed field for updates, one summary row for
-inserts and deletes. Writing them here rather than in each service means no
-service can forget to.
+On PostgreSQL the database writes change rows itself, by triggers on each
+audited table (db/versions/0006), with its own clock and the login that made
+the change, so no desk can skip or backdate them. On SQLite the app writes
+them after each flush of its own sessions, in the same shape: one row per
+changed field for updates, one snapshot row for inserts and deletes. Either
+way every row is sealed into the hash chain (audit_chain.py), and no service
+can forget to audit.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime
 
-from sqlalchemy import insert, inspect
+from sqlalchemy import Connection, insert, inspect, text
 from sqlalchemy.orm import Session
 
+from . import audit_chain
 from .base import utcnow
-from .models import AuditEntry, ReferenceCounter, SignInFailure, TelephonyFeed
+from .models import AuditEntry
 
-# Bookkeeping tables whose changes are not user changes.
-_NOT_AUDITED = {AuditEntry, ReferenceCounter, SignInFailure, TelephonyFeed}
+# The tables whose every change is audited, with their key columns (the trigger's
+# arguments on PostgreSQL). Telephony facts, search words and counters are bulk
+# data or bookkeeping, not anyone's change to a record.
+AUDITED_TABLES: dict[str, tuple[str, ...]] = {
+    "users": ("id",), "services": ("id",), "category_groups": ("id",), "categories": ("id",),
+    "callers": ("id",), "calls": ("id",), "call_cases": ("call_id", "case_id"),
+    "cases": ("id",), "case_notes": ("id",), "case_status_history": ("id",),
+    "case_holds": ("id",), "complaints": ("id",), "complaint_stages": ("id",),
+    "settings": ("key",), "streets": ("usrn",), "properties": ("uprn",),
+}
+# Reads and exports of personal data, and retention's anonymising (record_access).
+ACCESS_ACTIONS = ("read", "export", "anonymise")
 # Bookkeeping columns every audit row already implies (who, when, which version).
 _IMPLIED_FIELDS = {"version", "updated_at", "updated_by_id"}
 # Recorded as changed, never with their value.
@@ -31,6 +46,8 @@ def _text(value) -> str | None:
         return None
     if isinstance(value, datetime):
         return value.isoformat()
+    if isinstance(value, bool):  # as PostgreSQL's triggers write it
+        return "true" if value else "false"
     return str(value)
 
 
@@ -87,10 +104,10 @@ def audit_rows(session: Session) -> list[dict]:
         })
 
     for obj in session.new:
-        if type(obj) not in _NOT_AUDITED:
+        if obj.__tablename__ in AUDITED_TABLES:
             add(obj, "create", new=_snapshot(obj))
     for obj in session.dirty:
-        if type(obj) in _NOT_AUDITED or not session.is_modified(obj):
+        if obj.__tablename__ not in AUDITED_TABLES or not session.is_modified(obj):
             continue
         state = inspect(obj)
         for attr in state.mapper.column_attrs:
@@ -104,13 +121,61 @@ def audit_rows(session: Session) -> list[dict]:
                     add(obj, "update", attr.key, _text(_hidden(attr.key, old)),
                         _text(_hidden(attr.key, new)))
     for obj in session.deleted:
-        if type(obj) not in _NOT_AUDITED:
+        if obj.__tablename__ in AUDITED_TABLES:
             add(obj, "delete", old=_snapshot(obj))
     return rows
 
 
 def write_audit_rows(session: Session, _flush_context) -> None:
-    """After-flush listener of the app's session factories (persistence/database.py)."""
+    """After-flush listener of the app's SQLite session factories (persistence/database.py)."""
     rows = audit_rows(session)
     if rows:
-        session.connection().execute(insert(AuditEntry), rows)
+        write_audit(session.connection(), rows)
+
+
+def write_audit(connection: Connection, rows: list[dict]) -> None:
+    """Seal ``rows`` into the chain and store them (SQLite); PostgreSQL's triggers write its own.
+
+    Call inside the write transaction that made the changes: SQLite's write lock
+    keeps the chain in order.
+    """
+    if connection.dialect.name == "postgresql" or not rows:
+        return
+    login = _os_login()
+    for row in rows:
+        row.setdefault("db_login", login)
+    last_id = connection.scalar(text("SELECT coalesce(max(id), 0) FROM audit_log"))
+    last_seq, last_hash = audit_chain.seal(rows, *audit_chain.head(connection), last_id)
+    connection.execute(insert(AuditEntry), rows)
+    audit_chain.move_head(connection, last_seq, last_hash)
+
+
+def record_access(session: Session, action: str, entity: str, entity_id: str,
+                  detail: str) -> None:
+    """Audit a read or export of personal data (or an anonymisation): who, when, what.
+
+    ``detail`` says what, e.g. the search terms or the file written. Runs in the
+    caller's write unit of work; on PostgreSQL a database function writes the row
+    (no app role may insert into the audit log directly).
+    """
+    if action not in ACCESS_ACTIONS:
+        raise ValueError(f"not an access action: {action}")
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT contactdesk_record_access(:a, :e, :i, :d)"),
+                           {"a": action, "e": entity, "i": entity_id, "d": detail})
+        return
+    write_audit(connection, [{
+        "at": utcnow(), "user_id": session.info.get("user_id"),
+        "actor": session.info.get("actor_name"), "entity": entity, "entity_id": entity_id,
+        "action": action, "field": None, "old_value": None, "new_value": detail}])
+
+
+def _os_login() -> str | None:
+    # The operating-system account writing the file: SQLite's nearest thing to a login.
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except (ImportError, KeyError):
+        return os.environ.get("USERNAME")

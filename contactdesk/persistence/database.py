@@ -1,8 +1,8 @@
 """One open database: its engine and the session factory every unit of work uses.
 
-The audit listener is attached to this factory, not to SQLAlchemy's Session
-class, so only the app's own sessions write audit rows and each names the
-person acting.
+On SQLite the audit listener is attached to this factory, not to SQLAlchemy's
+Session class, so only the app's own sessions write audit rows and each names
+the person acting; on PostgreSQL the database's triggers write them.
 """
 
 from __future__ import annotations
@@ -24,9 +24,11 @@ class Database:
     @staticmethod
     def _factory(bind) -> sessionmaker:
         factory = sessionmaker(bind=bind, expire_on_commit=False, autoflush=True)
-        event.listen(factory, "after_flush", write_audit_rows)
         if bind.dialect.name == "postgresql":
+            # The database's own triggers write the audit there.
             event.listen(factory, "after_begin", _name_the_actor)
+        else:
+            event.listen(factory, "after_flush", write_audit_rows)
         return factory
 
     @classmethod
@@ -47,7 +49,11 @@ class Database:
 
 def _name_the_actor(session: Session, _transaction, connection) -> None:
     # Readable by database triggers for the rest of this transaction only.
+    # Used only when the login is not a person's own (the owner, a service account).
     actor = session.info.get("actor_name")
     if actor:
-        connection.execute(text("SELECT set_config('contactdesk.actor', :actor, true)"),
-                           {"actor": actor})
+        user_id = session.info.get("user_id")
+        connection.execute(text(
+            "SELECT set_config('contactdesk.actor', :actor, true), "
+            "set_config('contactdesk.user_id', :user_id, true)"),
+            {"actor": actor, "user_id": "" if user_id is None else str(user_id)})

@@ -18,6 +18,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
+from . import grants
 from .engine import (
     DatabaseError,
     NotOurDatabase,
@@ -148,6 +149,8 @@ def upgrade(engine: Engine) -> SchemaState:
                         config.attributes["connection"] = connection
                         command.upgrade(config, "head")
                         _refuse_broken_references(connection)
+                        if connection.dialect.name == "postgresql":
+                            grants.apply(connection)
         except DBAPIError as exc:
             raise explain_connection_error(str(engine.url), exc) from None
     seed_reference_data(engine)

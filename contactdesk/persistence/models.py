@@ -91,13 +91,19 @@ class CategoryGroup(Base):
     """A family of enquiries; its prefix starts the case references (SP-2026-000123)."""
 
     __tablename__ = "category_groups"
-    __table_args__ = (CheckConstraint("length(prefix) BETWEEN 2 AND 4", name="prefix_size"),)
+    __table_args__ = (
+        CheckConstraint("length(prefix) BETWEEN 2 AND 4", name="prefix_size"),
+        CheckConstraint("retention_months IS NULL OR retention_months BETWEEN 1 AND 1200",
+                        name="retention_months_range"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(limits.CODE), unique=True)
     name: Mapped[str] = mapped_column(String(limits.LABEL), unique=True)
     prefix: Mapped[str] = mapped_column(String(4))
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    # Months a closed case is kept before retention anonymises it; NULL keeps it.
+    retention_months: Mapped[int | None] = mapped_column(Integer)
 
 
 class Category(Base):
@@ -138,6 +144,8 @@ class Caller(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Set when retention removed who this was (all their cases past retention).
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -260,6 +268,8 @@ class Case(Base):
     # A UUID from the saving desk, or a fingerprint of an imported row: a
     # retried save or a re-imported file finds the case already there.
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    # Set when retention removed the personal details; the case is then read-only.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -307,13 +317,23 @@ class CaseStatusChange(Base):
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+AUDIT_ACTIONS = ("create", "update", "delete", "read", "export", "anonymise")
+
+
 class AuditEntry(Base):
-    """Who changed what and when; written for every change, never updated."""
+    """Who changed, read or exported what and when; chained by hash, never updated.
+
+    The one exception: retention replaces the values of anonymised cases' rows
+    and drops their salt (see audit_chain.py); the chain still verifies.
+    """
 
     __tablename__ = "audit_log"
     __table_args__ = (
-        CheckConstraint(_in("action", ("create", "update", "delete")), name="action_known"),
+        CheckConstraint(_in("action", AUDIT_ACTIONS), name="action_known"),
         Index("ix_audit_log_entity", "entity", "entity_id"),
+        # The rows a committing transaction still has to seal (PostgreSQL).
+        Index("ix_audit_log_unsealed", "id", sqlite_where=text("seq IS NULL"),
+              postgresql_where=text("seq IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
@@ -327,6 +347,24 @@ class AuditEntry(Base):
     field: Mapped[str | None] = mapped_column(String(limits.CODE))
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
+    # The database login (PostgreSQL) or operating-system account (SQLite) that wrote it.
+    db_login: Mapped[str | None] = mapped_column(String(limits.ACTOR))
+    values_salt: Mapped[str | None] = mapped_column(String(32))
+    values_digest: Mapped[str] = mapped_column(String(64))
+    # The row's place in the hash chain and its hash, set as its transaction commits.
+    seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    row_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditChain(Base):
+    """The chain's last place and hash (one row): the lock that orders sealing, and its end."""
+
+    __tablename__ = "audit_chain"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_seq: Mapped[int] = mapped_column(BigInteger)
+    last_hash: Mapped[str] = mapped_column(String(64))
 
 
 class ReferenceCounter(Base):

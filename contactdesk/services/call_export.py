@@ -11,6 +11,7 @@ from ..context import ServiceContext, operation
 from ..domain.permissions import Permission
 from ..domain.words import APP_SOURCE
 from ..persistence.models import Call, CallAttempt, CallCase, Caller, Case, Category, User
+from .access_log import record_export
 from .case_export import check_span, in_span, phone_cell, streamed
 from .table_export import check_output, write_table
 
@@ -45,7 +46,10 @@ def export_calls(ctx: ServiceContext, out: Path, date_from: date | None = None,
              wait, _seconds(answered, ended), summary)
             for started, answered, ended, agent, name, phone, category, outcome, ref, wait, summary
             in streamed(ctx.uow, query))
-    return write_table(out, CALL_COLUMNS, rows, sheet="Calls")
+    written = write_table(out, CALL_COLUMNS, rows, sheet="Calls")
+    record_export(ctx, "calls_export", out, f"{written} calls, {date_from or 'start'} to "
+                  f"{date_to or 'today'}")
+    return written
 
 
 @operation(Permission.EXPORT_DATA)
@@ -64,7 +68,10 @@ def export_attempts(ctx: ServiceContext, out: Path, date_from: date | None = Non
         query = query.where(a.local_day >= date_from)
     if date_to:
         query = query.where(a.local_day <= date_to)
-    return write_table(out, ATTEMPT_COLUMNS, streamed(ctx.uow, query), sheet="Queue attempts")
+    written = write_table(out, ATTEMPT_COLUMNS, streamed(ctx.uow, query), sheet="Queue attempts")
+    record_export(ctx, "attempts_export", out, f"{written} queue attempts, "
+                  f"{date_from or 'start'} to {date_to or 'today'}")
+    return written
 
 
 def _seconds(start, end) -> int | None:

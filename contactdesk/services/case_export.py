@@ -15,6 +15,7 @@ from ..domain.permissions import Permission
 from ..domain.working_time import LONDON
 from ..persistence.models import Caller, Case, Category, Service
 from ..persistence.uow import UnitOfWork
+from .access_log import record_export
 from .table_export import Safe, check_output, write_table
 
 COLUMNS = ("reference", "received_at", "category", "service", "status", "caller_name",
@@ -84,4 +85,7 @@ def export_cases(ctx: ServiceContext, out: Path, date_from: date | None = None,
              postcode, due, closed)
             for ref, received, category, service, status, name, phone, address, postcode, due,
             closed in streamed(ctx.uow, query))
-    return write_table(out, COLUMNS, rows, sheet="Cases")
+    written = write_table(out, COLUMNS, rows, sheet="Cases")
+    record_export(ctx, "cases_export", out, f"{written} cases, {date_from or 'start'} to "
+                  f"{date_to or 'today'}")
+    return written

@@ -71,6 +71,15 @@ def _load(session: Session, reference: str) -> Case:
     return case
 
 
+def _load_for_change(session: Session, reference: str) -> Case:
+    case = _load(session, reference)
+    if case.anonymised_at is not None:
+        raise TransitionError(
+            f"{case.reference} was anonymised under the retention policy and can no longer be "
+            "changed: log a new case if the problem is back")
+    return case
+
+
 def _check_version(case: Case, expected_version: int | None) -> None:
     if expected_version is not None and case.version != expected_version:
         raise ConflictError(
@@ -93,7 +102,7 @@ def change_status(ctx: ServiceContext, reference: str, target: str, *,
     user_id = ctx.actor.user_id
     with ctx.uow(write=True) as uow:
         s = uow.session
-        case = _load(s, reference)
+        case = _load_for_change(s, reference)
         _check_version(case, expected_version)
         new_status = check_transition(case.status, target)
         findings = Findings()
@@ -140,7 +149,7 @@ def add_note(ctx: ServiceContext, reference: str, body: str,
     findings.raise_if_errors()
     with ctx.uow(write=True) as uow:
         s = uow.session
-        case = _load(s, reference)
+        case = _load_for_change(s, reference)
         note = CaseNote(case_id=case.id, author_id=ctx.actor.user_id, visibility=visibility,
                         body=text, created_at=ctx.now())
         s.add(note)
@@ -156,7 +165,7 @@ def reassign(ctx: ServiceContext, reference: str, service: str, reason: str, *,
     """Send a case to another service; a reason is required when leaving the default."""
     with ctx.uow(write=True) as uow:
         s = uow.session
-        case = _load(s, reference)
+        case = _load_for_change(s, reference)
         _check_version(case, expected_version)
         category = s.get(Category, case.category_id)
         target, why = catalogue.route(s, category, service, reason)
@@ -179,7 +188,7 @@ def hold(ctx: ServiceContext, reference: str, reason: str, *,
     user_id = ctx.actor.user_id
     with ctx.uow(write=True) as uow:
         s = uow.session
-        case = _load(s, reference)
+        case = _load_for_change(s, reference)
         _check_version(case, expected_version)
         if not CaseStatus(case.status).is_open:
             raise TransitionError(f"{case.reference} is {CaseStatus(case.status).label.lower()}: "
@@ -202,7 +211,7 @@ def resume(ctx: ServiceContext, reference: str, *,
     user_id = ctx.actor.user_id
     with ctx.uow(write=True) as uow:
         s = uow.session
-        case = _load(s, reference)
+        case = _load_for_change(s, reference)
         _check_version(case, expected_version)
         now = ctx.now()
         if not _end_hold(s, case, user_id, now):

@@ -50,6 +50,7 @@ from ..persistence.models import (
     User,
 )
 from ..persistence.references import allocate_references
+from ..persistence.restricted import record_stage_outcome
 from . import catalogue
 from .settings import load_settings
 
@@ -234,9 +235,8 @@ def record_outcome(ctx: ServiceContext, reference: str, outcome: str, response_o
         findings.errors.extend(check_outcome(result, lessons, day, st.opened_on, today,
                                              has_officer=st.officer_id is not None))
         findings.raise_if_errors()
-        st.outcome, st.lessons_learnt, st.remedy = result.value, lessons, fix
         # Whoever records the outcome handled the stage (Stage 2 needs someone else).
-        st.response_on, st.recorded_by_id = day, ctx.actor.user_id
+        record_stage_outcome(_s, st, result.value, lessons, fix, day, ctx.actor.user_id)
         c.status, c.closed_on = "closed", day
     return _read(ctx, reference, today)
 

@@ -1,31 +1,37 @@
 """Each person's own PostgreSQL login, created and changed with their ContactDesk user.
 
-Role statements take no bind parameters, so names are quoted as identifiers
-and the password is sent already hashed (SCRAM, computed by libpq here), so it
-never appears in the server's logs. Logins are server-wide: one that another
-ContactDesk database on the server made (marked by its comment) is reused;
-any other existing role is refused rather than taken over.
+The login joins the group role of the person's role (agent, supervisor, admin,
+telephony), which carries every grant. Logins are made by the schema owner's
+functions (db/versions/0007): an administrator needs no right to create roles,
+and the functions refuse to touch any role ContactDesk did not make. The
+password is sent already hashed (SCRAM, computed by libpq here), so it never
+appears in the server's logs.
 """
 
 from __future__ import annotations
 
-from psycopg import errors, sql
+from psycopg import errors
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from ..domain.errors import PermissionDenied, ValidationError
 
-MARK = "ContactDesk user"
 
-
-def _run(session: Session, statement: sql.Composable) -> None:
-    raw = session.connection().connection.driver_connection
+def _call(session: Session, statement: str, values: dict) -> None:
     try:
-        with raw.cursor() as cursor:
-            cursor.execute(statement)
-    except errors.InsufficientPrivilege:
-        raise PermissionDenied(
-            "only the database's owner (a login allowed to create roles) can add, change or "
-            "disable logins: run this command as that login") from None
+        with session.begin_nested():
+            session.execute(text(statement), values)
+    except DBAPIError as exc:
+        if isinstance(exc.orig, errors.DuplicateObject):
+            raise ValidationError.single(
+                "username", f"'{values['login']}' is already a login on this PostgreSQL server, "
+                "not one ContactDesk made: choose another username") from None
+        if isinstance(exc.orig, errors.InsufficientPrivilege):
+            raise PermissionDenied(
+                "the database refused to change this login: only administrators may, and only "
+                "logins ContactDesk made") from None
+        raise
 
 
 def _encrypted(session: Session, login: str, password: str) -> str:
@@ -33,31 +39,15 @@ def _encrypted(session: Session, login: str, password: str) -> str:
     return raw.pgconn.encrypt_password(password.encode(), login.encode(), b"scram-sha-256").decode()
 
 
-def create_login(session: Session, login: str, password: str) -> None:
-    existing = session.connection().exec_driver_sql(
-        "SELECT shobj_description(oid, 'pg_authid') FROM pg_roles WHERE rolname = %(login)s",
-        {"login": login}).one_or_none()
-    if existing is not None and existing[0] != MARK:
-        raise ValidationError.single(
-            "username", f"'{login}' is already a login on this PostgreSQL server, not one "
-            "ContactDesk made: choose another username")
-    verb = "ALTER" if existing else "CREATE"
-    _run(session, sql.SQL("{} ROLE {} LOGIN PASSWORD {}").format(
-        sql.SQL(verb), sql.Identifier(login), sql.Literal(_encrypted(session, login, password))))
-    _run(session, sql.SQL("COMMENT ON ROLE {} IS {}").format(
-        sql.Identifier(login), sql.Literal(MARK)))
-    # Until the database refuses by role itself, each login may use the app's tables and
-    # the app's checks are the only guard (see the README).
-    _run(session, sql.SQL(
-        "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {0}; "
-        "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {0}").format(
-            sql.Identifier(login)))
+def create_login(session: Session, login: str, password: str, role: str) -> None:
+    _call(session, "SELECT contactdesk_create_login(:login, :verifier, :role)",
+          {"login": login, "verifier": _encrypted(session, login, password), "role": role})
 
 
 def set_password(session: Session, login: str, password: str) -> None:
-    _run(session, sql.SQL("ALTER ROLE {} PASSWORD {}").format(
-        sql.Identifier(login), sql.Literal(_encrypted(session, login, password))))
+    _call(session, "SELECT contactdesk_set_login_password(:login, :verifier)",
+          {"login": login, "verifier": _encrypted(session, login, password)})
 
 
 def disable_login(session: Session, login: str) -> None:
-    _run(session, sql.SQL("ALTER ROLE {} NOLOGIN").format(sql.Identifier(login)))
+    _call(session, "SELECT contactdesk_disable_login(:login)", {"login": login})

@@ -25,6 +25,7 @@ from ..dtos.reports import ComplaintsReportData, DailyReportData, PerformanceRep
 from ..reports.complaints import render_complaints
 from ..reports.daily import render_daily
 from ..reports.performance import render_performance
+from .access_log import record_export
 from .call_stats import compare_with_year_earlier_in
 from .case_performance import case_handling_compared_in
 from .complaint_register import complaint_report_in
@@ -45,7 +46,9 @@ def daily_report(ctx: ServiceContext, day: date, out: Path | str,
         summary = daily_summary_in(session, day, definition)
         data = DailyReportData(council_name=summary.council_name, definition=definition,
                                summary=summary, complaints=complaint_report_in(session, day, day))
-    return render_daily(data, out, generated_at=_generated(ctx))
+    written = render_daily(data, out, generated_at=_generated(ctx))
+    record_export(ctx, "daily_report", written, f"call summary for {day}")
+    return written
 
 
 @operation(Permission.RUN_REPORTS)
@@ -65,7 +68,9 @@ def performance_report(ctx: ServiceContext, date_from: date, date_to: date, out:
             complaints=complaint_report_in(session, date_from, date_to),
             complaints_last_year=complaint_report_in(session, year_earlier(date_from),
                                                      year_earlier(date_to)))
-    return render_performance(data, out, generated_at=_generated(ctx))
+    written = render_performance(data, out, generated_at=_generated(ctx))
+    record_export(ctx, "performance_report", written, f"{date_from} to {date_to}")
+    return written
 
 
 @operation(Permission.RUN_REPORTS)
@@ -76,7 +81,9 @@ def complaints_report(ctx: ServiceContext, date_from: date, date_to: date,
         session = snapshot(uow)
         data = ComplaintsReportData(council_name=load_settings(session).council_name,
                                     complaints=complaint_report_in(session, date_from, date_to))
-    return render_complaints(data, out, generated_at=_generated(ctx))
+    written = render_complaints(data, out, generated_at=_generated(ctx))
+    record_export(ctx, "complaints_report", written, f"{date_from} to {date_to}")
+    return written
 
 
 def snapshot(uow: UnitOfWork) -> Session:

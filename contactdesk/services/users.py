@@ -84,7 +84,7 @@ def _insert(session: Session, name: str, role: str, full: str, password: str,
     except IntegrityError:
         raise ValidationError.single("username", f"'{name}' already exists") from None
     if postgres:
-        postgres_logins.create_login(session, name, password)
+        postgres_logins.create_login(session, name, password, role)
     return user
 
 

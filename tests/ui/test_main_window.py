@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QTableView
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QTableView, QWidget
 
 from contactdesk.auth.credentials import REFUSED
 from contactdesk.domain.errors import ContactDeskError, PermissionDenied
@@ -130,3 +130,18 @@ def test_a_saved_call_reaches_the_case_list_through_what_changed(qtbot, window):
     qtbot.waitUntil(lambda: window.case_list.model.rowCount() == before + 1)
     assert [changes.operation for changes in heard] == ["log_call"]
     assert heard[0].references == (saved.reference,)
+
+
+def test_only_administrators_get_the_privacy_page(qtbot, ui_db_url, window):
+    assert window.privacy is None and "Privacy" not in [
+        window.tabs.tabText(i) for i in range(window.tabs.count())]
+    add_person(ui_db_url, "helen", "admin", "Helen Firth")
+    admin = create_main_window(ui_db_url, "helen", PASSWORD, synchronous=True)
+    qtbot.addWidget(admin)
+    names = [admin.tabs.tabText(i) for i in range(admin.tabs.count())]
+    assert names[-1] == "Privacy" and admin.tabs.widget(len(names) - 1) is admin.privacy
+    inner = admin.privacy.tabs
+    assert [inner.tabText(i) for i in range(inner.count())] == [
+        "Subject access requests", "Retention"]
+    assert admin.privacy.findChild(QWidget, "sarTerm") is not None
+    assert admin.privacy.findChild(QWidget, "retentionTable") is not None

@@ -178,7 +178,12 @@ def test_cases_cover_the_catalogue_with_consistent_statuses_history_and_audit(os
                 assert case.closed_at == steps[-1].changed_at
             assert str(case.id) in created_audit
             assert links[case.id] == "case_created"
-        assert status_audit == sum(len(steps) - 1 for steps in history.values())
+        if s.get_bind().dialect.name == "sqlite":
+            # The writer adds the history the app would have audited, step by step.
+            assert status_audit == sum(len(steps) - 1 for steps in history.values())
+        else:
+            # PostgreSQL's triggers record what was written: each case as loaded.
+            assert status_audit == 0
 
         statuses = Counter(c.status for c in cases)
         assert statuses["closed"] + statuses["resolved"] > 0 and statuses["duplicate"] > 0
@@ -347,13 +352,20 @@ def test_audit_rows_name_who_did_each_thing_and_today_comes_from_the_clock(datab
                  .where(AuditEntry.entity == "users"))
     assert len(users) == summary.users == 15
     assert set(users) == {(ctx.actor.username, None)}
-    # Cases were created and worked by the demo staff: each row names its user.
-    cases = rows(ctx, select(AuditEntry.actor, User.username, AuditEntry.action)
-                 .join(User, User.id == AuditEntry.user_id).where(AuditEntry.entity == "cases"))
-    assert cases and all(actor == username for actor, username, _ in cases)
-    assert {action for _, _, action in cases} == {"create", "update"}
-    assert scalar(ctx, select(func.count()).select_from(AuditEntry).where(
-        AuditEntry.entity == "cases", AuditEntry.user_id.is_(None))) == 0
+    if database.backend == "sqlite":
+        # Cases were created and worked by the demo staff: each row names its user.
+        cases = rows(ctx, select(AuditEntry.actor, User.username, AuditEntry.action)
+                     .join(User, User.id == AuditEntry.user_id).where(AuditEntry.entity == "cases"))
+        assert cases and all(actor == username for actor, username, _ in cases)
+        assert {action for _, _, action in cases} == {"create", "update"}
+        assert scalar(ctx, select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.entity == "cases", AuditEntry.user_id.is_(None))) == 0
+    else:
+        # PostgreSQL's triggers record who wrote the rows (the loader), not who the demo
+        # pretends worked them: no client can put words in another login's mouth.
+        cases = rows(ctx, select(AuditEntry.actor, AuditEntry.action)
+                     .where(AuditEntry.entity == "cases"))
+        assert cases and set(cases) == {(ctx.actor.username, "create")}
     # Complaints go through the ORM in the generator's unit of work: its actor.
     assert scalar(ctx, select(func.count()).select_from(Complaint)) > 0
     complaints = scalar_list(ctx, select(AuditEntry.actor).distinct()

@@ -77,15 +77,24 @@ def test_an_existing_role_is_never_taken_over(url):
     owner.close()
 
 
-def test_an_administrator_without_the_right_to_make_logins_is_told_who_can(url):
-    from contactdesk.domain.errors import PermissionDenied
-
+def test_an_administrator_adds_people_through_the_owners_functions(url):
     admin = f"admin_{uuid.uuid4().hex[:8]}"
     owner = Workspace.for_this_account(url)
     owner.users.add_user(admin, "admin", "Helen Firth", GOOD)
     owner.close()
     helen = Workspace.open(url, Password(admin, GOOD))
-    with pytest.raises(PermissionDenied, match="only the database's owner"):
-        helen.users.add_user(f"agent_{uuid.uuid4().hex[:8]}", "agent", "Gary Hobson", GOOD)
-    assert helen.users.get_user(admin).role == "admin"  # nothing half-done
+    with helen.ctx.database.engine.connect() as connection:
+        may_create_roles = connection.scalar(text(
+            "SELECT rolcreaterole FROM pg_roles WHERE rolname = current_user"))
+    assert may_create_roles is False  # the login itself cannot make roles
+    gary = f"agent_{uuid.uuid4().hex[:8]}"
+    helen.users.add_user(gary, "agent", "Gary Hobson", GOOD)
     helen.close()
+    signed_in = Workspace.open(url, Password(gary, GOOD))
+    assert signed_in.actor.role == "agent"
+    with signed_in.ctx.database.engine.connect() as connection:
+        groups = connection.scalars(text(
+            "SELECT g FROM unnest(ARRAY['agent','supervisor','admin','telephony']) g "
+            "WHERE pg_has_role(current_user, g, 'MEMBER')")).all()
+    assert groups == ["agent"]
+    signed_in.close()

@@ -22,7 +22,11 @@ from contactdesk.domain.errors import PermissionDenied
 from contactdesk.domain.permissions import Role
 from contactdesk.persistence.database import Database
 from contactdesk.persistence.engine import create_database_engine
-from contactdesk.persistence.migrations import alembic_config, upgrade
+from contactdesk.persistence.migrations import (
+    _foreign_keys_deferred_on_sqlite,
+    alembic_config,
+    upgrade,
+)
 from contactdesk.persistence.models import (
     Caller,
     CallerNameWord,
@@ -205,7 +209,10 @@ def test_the_migration_fills_the_word_tables_for_existing_cases(fresh_database_u
         saved = log_call(desk, CallInput(caller_phone="01709 823456", caller_name="Ann Jones",
                                          address="14 Wellgate", category="Litter",
                                          description="Litter"))
-        with engine.begin() as connection:  # back to before the word tables, keeping the case
+        # Back to before the word tables, keeping the case (foreign keys off while SQLite
+        # rebuilds tables, as for an upgrade).
+        with engine.connect() as connection, _foreign_keys_deferred_on_sqlite(connection), \
+                connection.begin():
             config = alembic_config(engine)
             config.attributes["connection"] = connection
             command.downgrade(config, "0001")
