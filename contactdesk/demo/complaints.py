@@ -24,6 +24,7 @@ from ..domain.working_days import WorkingDays
 from ..domain.working_time import LONDON
 from ..persistence.models import Caller, Case, Complaint, ComplaintStage
 from ..persistence.references import allocate_references
+from ..persistence.restricted import record_stage_outcome
 from .texts import FIRST_NAMES, SURNAMES
 
 
@@ -227,7 +228,7 @@ def _add_one(session: Session, rng: random.Random, calendar: WorkingDays, today:
         keep_going = depth is not None and depth > level
         row = _stage(rng, calendar, today, complaint.id, stage, opened, officer, reason, template,
                      decide=keep_going)
-        session.add(row)
+        _add_stage(session, row)
         complaint.current_stage = stage.value
         if officer is not None:
             used.append(officer.id)
@@ -249,6 +250,17 @@ def _add_one(session: Session, rng: random.Random, calendar: WorkingDays, today:
         stage, opened, level = following, next_opened, level + 1
         reason = rng.choice(_ESCALATION_REASONS)
         complaint.updated_at = _moment(rng, opened)
+
+
+def _add_stage(session: Session, row: ComplaintStage) -> None:
+    """A stage goes in open and gets its outcome as the app records one (on PostgreSQL only
+    the owner's function may write an outcome)."""
+    answer = (row.outcome, row.lessons_learnt, row.remedy, row.response_on, row.recorded_by_id)
+    row.outcome = row.lessons_learnt = row.remedy = row.response_on = row.recorded_by_id = None
+    session.add(row)
+    if answer[0] is not None:
+        session.flush()
+        record_stage_outcome(session, row, *answer)
 
 
 def _stage(rng: random.Random, calendar: WorkingDays, today: date, complaint_id: int,

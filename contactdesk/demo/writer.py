@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from ..domain.case_status import FINISHED_STATUSES, CaseStatus
 from ..persistence.audit import create_entry, update_entry, write_audit
 from ..persistence.bulk import bulk_insert, is_sqlite, sqlite_day
+from ..persistence.grants import ROW_SECURED
 from ..persistence.models import (
     Call,
     CallAttempt,
@@ -60,8 +61,8 @@ def _insert(session: Session, table, rows: list[dict]) -> None:
     """Bulk insert ``rows`` (dicts with the same keys) in this session's transaction."""
     if not rows:
         return
-    if session.get_bind().dialect.name == "postgresql":
-        _copy(session, table, rows)
+    if session.get_bind().dialect.name == "postgresql" and table.name not in ROW_SECURED:
+        _copy(session, table, rows)  # PostgreSQL refuses COPY where row security applies
         return
     for start in range(0, len(rows), _CHUNK):
         session.execute(insert(table), rows[start:start + _CHUNK])

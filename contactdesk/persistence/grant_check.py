@@ -12,7 +12,6 @@ from . import grants
 
 _TABLE_PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER")
 _COLUMN_PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "REFERENCES")
-_ROW_SECURED = ("cases", "complaint_stages", "audit_log")
 
 
 def check(connection: Connection) -> list[str]:
@@ -32,7 +31,7 @@ def check(connection: Connection) -> list[str]:
     findings += _direct_grants(connection)
     findings += [f"row-level security is off on {table}" for table in connection.scalars(text(
         "SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace "
-        "AND relname = ANY(:t) AND NOT relrowsecurity"), {"t": list(_ROW_SECURED)})]
+        "AND relname = ANY(:t) AND NOT relrowsecurity"), {"t": list(grants.ROW_SECURED)})]
     return findings
 
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, text
 
 GROUPS = ("agent", "supervisor", "admin", "telephony")
+# Tables with row-level security (db/versions/0007).
+ROW_SECURED = ("cases", "complaint_stages", "audit_log")
 DESK = ("agent", "supervisor", "admin")
 SUPERVISION = ("supervisor", "admin")
 ADMIN = ("admin",)
