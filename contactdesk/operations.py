@@ -3,7 +3,8 @@
 ``Operations(ctx, calls, callers)`` exposes every ``@operation`` function of the
 given modules as a method without its first argument: ``ops.log_call(data)``
 runs ``calls.log_call(ctx, data)`` after asking the permission matrix, and then
-reports what a write changed to ``changed``. The
+reports what a write changed to ``changed``; a database failure comes out as a
+sentence (persistence/db_errors.py), never as driver text. The
 workspace gathers these per area, so a new service operation is reachable from
 the desktop app and the CLI without a forwarding method of its own.
 """
@@ -14,9 +15,13 @@ import functools
 from collections.abc import Callable, Iterator
 from types import ModuleType
 
+from sqlalchemy.exc import DBAPIError, StatementError
+from sqlalchemy.orm.exc import StaleDataError
+
 from .auth.credentials import SignedOut
 from .context import ServiceContext, changes_of, permission_of
 from .dtos.changes import OpChanges
+from .persistence.db_errors import explain
 
 
 class Operations:
@@ -50,7 +55,13 @@ class Operations:
             if not is_open():
                 raise SignedOut(f"{ctx.actor.username} has signed out: sign in again to carry on")
             ctx.require(permission_of(function))  # the front door asks first
-            result = function(ctx, *args, **kwargs)
+            try:
+                result = function(ctx, *args, **kwargs)
+            except (DBAPIError, StatementError, StaleDataError, UnicodeEncodeError) as exc:
+                explained = explain(exc, str(ctx.database.engine.url))
+                if explained is None:
+                    raise
+                raise explained from None
             if kinds:
                 changed(OpChanges(name, kinds, ctx.actor.username, _references(result)))
             return result

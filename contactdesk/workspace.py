@@ -23,6 +23,7 @@ from .dtos.changes import OpChanges
 from .dtos.users import UserInfo
 from .operations import Operations
 from .persistence.database import Database
+from .persistence.local_file import integrity_problem
 from .persistence.migrations import SchemaState, schema_state, upgrade
 
 # Each area of the workspace and the service modules whose operations it offers.
@@ -98,6 +99,11 @@ class Workspace:
     def schema(url: str) -> SchemaState:
         """The schema's version and whether it needs upgrading (asked before anyone signs in)."""
         return _with_database(url, lambda database: schema_state(database.engine))
+
+    @staticmethod
+    def integrity_problem(url: str) -> str | None:
+        """A sentence when a local database file is damaged (SQLite's quick check), else None."""
+        return _with_database(url, lambda database: integrity_problem(database.engine))
 
     @staticmethod
     def needs_upgrade(url: str) -> bool:

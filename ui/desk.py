@@ -77,7 +77,21 @@ class Desk(QObject):
         window.raise_()
         window.activateWindow()  # the keyboard goes to the desk, not to the closed dialog
         self.signedIn.emit(window)
+        url = self.url  # a damaged local file is said so at once, never used silently
+        window.runner.run(lambda: Workspace.integrity_problem(url),
+                          lambda problem: self._damaged(window, problem))
         return window
+
+    @staticmethod
+    def _damaged(window, problem: str | None) -> None:
+        if not problem:
+            return
+        window.statusBar().showMessage(f"Database damaged: {problem}")
+        box = QMessageBox(QMessageBox.Icon.Critical, "The database is damaged",
+                          problem[0].upper() + problem[1:] + ".", QMessageBox.StandardButton.Ok,
+                          window)
+        box.setObjectName("databaseDamaged")
+        box.open()
 
     def lock(self) -> LockDialog:
         window = self.window

@@ -20,7 +20,7 @@ from ..domain import limits
 from ..domain.password_policy import throttle_delay
 from ..domain.permissions import Role
 from ..persistence.database import Database
-from ..persistence.engine import DatabaseError, explain_connection_error
+from ..persistence.engine import LoginNotAllowed, explain_connection_error
 from ..persistence.migrations import require_current_schema
 from ..persistence.models import SignInFailure, User
 from ..persistence.uow import UnitOfWork
@@ -59,10 +59,8 @@ def require_schema(database: Database) -> None:
     """The schema must be current; a login that may not even read it has no user here."""
     try:
         require_current_schema(database.engine)
-    except DatabaseError as exc:
-        if database.backend == "postgresql" and "permission denied" in str(exc):
-            raise SignInRefused(_no_user_message(database.engine.url.username)) from None
-        raise
+    except LoginNotAllowed:
+        raise SignInRefused(_no_user_message(database.engine.url.username)) from None
 
 
 def _no_user_message(login: str | None) -> str:

@@ -69,6 +69,9 @@ def db_status(args) -> int:
     status = "current" if state.is_current else "empty" if state.is_empty else "needs upgrade"
     print(f"{describe_database(url)}: schema {state.current or 'none'} "
           f"(latest {state.head}): {status}")
+    damage = Workspace.integrity_problem(url)
+    if damage:
+        raise UsageError(damage)
     return 0
 
 

@@ -6,7 +6,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from . import limits
-from .validation import Findings, Phone, check_email, check_postcode, clean_text, parse_phone
+from .validation import (
+    Findings,
+    Phone,
+    check_characters,
+    check_email,
+    check_postcode,
+    clean_text,
+    parse_phone,
+)
 from .words import CALL_OUTCOMES, CHANNELS, PRIORITIES
 
 if TYPE_CHECKING:
@@ -34,6 +42,8 @@ def check_call(data: CallInput, findings: Findings) -> CleanCall:
     if data.priority not in PRIORITIES:
         findings.error("priority", f"'{data.priority}' is not a priority")
     phone = parse_phone(data.caller_phone, findings, "caller_phone")
+    for looked_up in ("category", "service", "add_to_case"):  # names looked up, never stored
+        check_characters(getattr(data, looked_up), findings, looked_up)
     new_case = data.outcome == "case_created" and not data.add_to_case
     clean = CleanCall(
         phone=phone,

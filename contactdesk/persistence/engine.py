@@ -15,8 +15,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from ..domain.errors import ContactDeskError
+from .local_file import UnsafeLocation, check_location
+from .timeouts import CONNECT_TIMEOUT_S, POOL_TIMEOUT_S, SQLITE_BUSY_S, postgres_connect_args
 
-BUSY_TIMEOUT_MS = 15_000
+BUSY_TIMEOUT_MS = SQLITE_BUSY_S * 1000
 # Execution option marking a connection that will write (see _begin_sqlite).
 WRITE = "contactdesk_write"
 
@@ -41,12 +43,28 @@ class SchemaOutOfDate(DatabaseError):
     pass
 
 
+class LoginNotAllowed(DatabaseUnavailable):
+    """The login connected but may not read the database's tables."""
+
+
 def describe_url(url: str) -> str:
     """The URL with any password hidden, for messages."""
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
         return url
+
+
+def database_name(url: str) -> str:
+    """How a message names the database: a file, or a database on a server."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return url
+    if parsed.get_backend_name() == "sqlite":
+        return f"the database file {parsed.database}"
+    return (f"the database {parsed.database} on {parsed.host or 'localhost'}:"
+            f"{parsed.port or 5432}")
 
 
 def create_database_engine(url: str) -> Engine:
@@ -65,7 +83,9 @@ def create_database_engine(url: str) -> Engine:
         if backend == "postgresql":
             if parsed.drivername == "postgresql":
                 parsed = parsed.set(drivername="postgresql+psycopg")
-            return create_engine(parsed, pool_pre_ping=True, pool_size=5, max_overflow=5)
+            return create_engine(parsed, pool_pre_ping=True, pool_size=5, max_overflow=5,
+                                 pool_timeout=POOL_TIMEOUT_S,
+                                 connect_args=postgres_connect_args())
     except NoSuchModuleError as exc:
         raise DatabaseUnavailable(f"no database driver for {parsed.drivername}: {exc}") from None
     raise DatabaseUnavailable(
@@ -76,6 +96,10 @@ def create_database_engine(url: str) -> Engine:
 def _sqlite_engine(parsed) -> Engine:
     database = parsed.database
     if database and database != ":memory:":
+        try:
+            check_location(Path(database))  # a network share is refused before anything else
+        except UnsafeLocation as exc:
+            raise DatabaseUnavailable(str(exc)) from None
         folder = Path(database).expanduser().resolve().parent
         if not folder.is_dir():
             raise DatabaseUnavailable(f"folder {folder} does not exist: create it or choose another path")
@@ -124,8 +148,34 @@ def explain_connection_error(url: str, exc: BaseException) -> DatabaseError:
     original = getattr(exc, "orig", exc)
     if isinstance(original, sqlite3.DatabaseError) and "not a database" in str(original):
         return NotOurDatabase(f"{where} is not a ContactDesk database: choose another file")
-    detail = str(original).strip().splitlines()[0] if str(original).strip() else type(original).__name__
-    return DatabaseUnavailable(f"cannot open the database {where}: {detail}")
+    text = str(original).lower()
+    if getattr(getattr(original, "diag", None), "sqlstate", None) == "42501":
+        return LoginNotAllowed(f"this login may not read {database_name(url)}: ask an "
+                               "administrator to add you as a ContactDesk user")
+    parsed = make_url(url) if "://" in url else None
+    server = f"{parsed.host or 'localhost'}:{parsed.port or 5432}" if parsed else where
+    for words, sentence in (
+            (("timeout expired", "timed out"),
+             f"the database server {server} did not answer within {CONNECT_TIMEOUT_S} seconds: "
+             "check the network, or ask IT whether the server is running"),
+            (("connection refused",),
+             f"nothing is accepting connections at {server}: ask IT whether the database "
+             "server is running, and check the address"),
+            (("could not translate host name", "name or service not known", "nodename nor"),
+             f"the server name in {where} is unknown: check the address"),
+            (("does not exist",) if parsed and parsed.database and
+             f'database "{parsed.database}"' in text else (),
+             f"there is no database {parsed.database if parsed else ''} on {server}: check "
+             "the URL, or create it and run `contactdesk db upgrade`"),
+            (("unable to open database file",),
+             f"{where} cannot be opened: check the file and its folder exist and this account "
+             "may write to them"),
+            (("readonly", "read-only"), f"{where} is read-only for this account: ask IT for "
+             "write access to the file and its folder")):
+        if words and any(w in text for w in words):
+            return DatabaseUnavailable(sentence)
+    return DatabaseUnavailable(f"cannot open the database {where} ({type(original).__name__}): "
+                               "check the URL and that the server is running")
 
 
 def table_names(engine: Engine) -> set[str]:

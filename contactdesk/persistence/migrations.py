@@ -145,6 +145,8 @@ def upgrade(engine: Engine) -> SchemaState:
             with engine.connect() as connection:
                 with _foreign_keys_deferred_on_sqlite(connection):
                     with connection.begin():
+                        if connection.dialect.name == "postgresql":  # rebuilding takes time
+                            connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
                         config = alembic_config(engine)
                         config.attributes["connection"] = connection
                         command.upgrade(config, "head")

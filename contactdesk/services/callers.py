@@ -27,22 +27,25 @@ def find_by_phone(ctx: ServiceContext, e164: str) -> CallerInfo | None:
         return _info(caller) if caller else None
 
 
-def _latest_by_phone(session: Session, e164: str) -> Caller | None:
-    return session.scalar(
-        select(Caller).where(Caller.phone_e164 == e164).order_by(Caller.updated_at.desc()).limit(1)
-    )
+def _latest_by_phone(session: Session, e164: str, *, for_update: bool = False) -> Caller | None:
+    query = (select(Caller).where(Caller.phone_e164 == e164)
+             .order_by(Caller.updated_at.desc()).limit(1))
+    # A desk about to refresh the caller's details waits for another desk doing the same,
+    # then reads what it saved, rather than failing on a version neither agent typed over.
+    return session.scalar(query.with_for_update() if for_update else query)
 
 
 def match_or_create(session: Session, phone: Phone | None, name: str | None, email: str | None,
                     address: str | None, postcode: str | None, uprn: int | None, *,
-                    now: datetime) -> Caller | None:
+                    now: datetime, lock: bool = False) -> Caller | None:
     """The known caller with this phone (details refreshed), a new caller, or None if anonymous.
 
     ``now`` is the time of the action that brought the caller in (it stamps their row).
+    With ``lock`` (one call's save) the caller's row is held until the save ends.
     """
     if phone is None and not name:
         return None
-    caller = _latest_by_phone(session, phone.e164) if phone else None
+    caller = _latest_by_phone(session, phone.e164, for_update=lock) if phone else None
     if caller is None:
         caller = Caller(name=name, phone_e164=phone.e164 if phone else None,
                         phone_raw=phone.raw if phone else None, email=email, address=address,

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import insert, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..context import ServiceContext, operation
 from ..domain.call_input import check_call
@@ -15,6 +17,7 @@ from ..domain.permissions import Permission
 from ..domain.validation import Findings, check_postcode
 from ..dtos.calls import CallInput, CallSaved
 from ..dtos.changes import Changed
+from ..persistence.db_errors import ConnectionLost, SaveInDoubt, connection_lost
 from ..persistence.models import (
     Call,
     CallAttempt,
@@ -34,8 +37,31 @@ from .settings import load_settings
 def log_call(ctx: ServiceContext, data: CallInput) -> CallSaved:
     """Save the call and, for outcome case_created, its case: all or nothing.
 
-    A retried save with the same idempotency key returns the first result.
+    A retried save with the same idempotency key returns the first result. A save
+    that meets another desk's change to the same caller record at the same moment
+    (nothing the agent typed over) is simply done again.
     """
+    for _ in range(_ATTEMPTS - 1):
+        try:
+            return _log_call_once(ctx, data)
+        except StaleDataError:
+            continue
+        except DBAPIError as exc:
+            if not _clash(exc):
+                raise
+    return _log_call_once(ctx, data)
+
+
+_ATTEMPTS = 3
+
+
+def _clash(exc: DBAPIError) -> bool:
+    """Another transaction got there first (deadlock, serialization, a unique key raced)."""
+    code = getattr(getattr(exc.orig, "diag", None), "sqlstate", None)
+    return code in ("40001", "40P01")
+
+
+def _log_call_once(ctx: ServiceContext, data: CallInput) -> CallSaved:
     findings = Findings()
     clean = check_call(data, findings)
     findings.raise_if_errors()
@@ -53,7 +79,7 @@ def log_call(ctx: ServiceContext, data: CallInput) -> CallSaved:
                 select(Property.uprn).where(Property.postcode == clean.postcode).limit(1))
             check_postcode(clean.postcode, findings, known=known is not None)
         caller = callers.match_or_create(s, clean.phone, clean.name, clean.email, clean.address,
-                                         clean.postcode, uprn, now=now)
+                                         clean.postcode, uprn, now=now, lock=True)
         call = Call(
             channel=data.channel, agent_id=agent_id, caller_id=caller.id if caller else None,
             category_id=category.id if category else None,
@@ -87,8 +113,31 @@ def log_call(ctx: ServiceContext, data: CallInput) -> CallSaved:
             s.add(CallCase(call_id=call.id, case_id=case.id, link="created"))
             reference, created = case.reference, True
         findings.raise_if_errors()
-        uow.commit()
-        return CallSaved(call.id, reference, created, tuple(findings.warnings))
+        try:
+            uow.commit()
+        except DBAPIError as exc:
+            if s.get_bind().dialect.name != "postgresql" or not connection_lost(exc):
+                raise
+        else:
+            return CallSaved(call.id, reference, created, tuple(findings.warnings))
+    # The connection died during COMMIT: saved or not, only the database knows.
+    return _settle_in_doubt(ctx, data.idempotency_key)
+
+
+def _settle_in_doubt(ctx: ServiceContext, key: str) -> CallSaved:
+    """Ask the database, over a new connection, whether the call with ``key`` was saved."""
+    try:
+        with ctx.uow() as uow:
+            earlier = _earlier_save(uow.session, key)
+    except DBAPIError:
+        raise SaveInDoubt(
+            "the connection to the database was lost while saving and it cannot be asked yet "
+            "whether the call was saved: your form is kept; save again when the database is "
+            "back (it will never be saved twice)") from None
+    if earlier is None:
+        raise ConnectionLost("the connection to the database was lost while saving: the call "
+                             "was not saved; your form is kept, save again") from None
+    return earlier
 
 
 def _record_app_attempt(session: Session, call: Call, agent: str | None) -> None:

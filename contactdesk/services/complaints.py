@@ -33,7 +33,13 @@ from ..domain.complaints import (
 )
 from ..domain.errors import ConflictError, NotFoundError, TransitionError, ValidationError
 from ..domain.permissions import Permission
-from ..domain.validation import Findings, check_email, clean_text, parse_phone
+from ..domain.validation import (
+    Findings,
+    check_characters,
+    check_email,
+    clean_text,
+    parse_phone,
+)
 from ..domain.words import CHANNELS, COMPLAINT_PREFIX
 from ..domain.working_days import WorkingDays
 from ..domain.working_time import LONDON
@@ -94,6 +100,10 @@ def log_complaint(ctx: ServiceContext, data: ComplaintInput, *,
         findings.error("received_on", "cannot be in the future")
     if not data.case_reference.strip() and not data.service.strip():
         findings.error("service", "is required: which service is the complaint about?")
+    looked_up = [check_characters(data.service, findings, "service"),
+                 check_characters(data.case_reference, findings, "case_reference")]
+    if not all(looked_up):  # never sent to the database to be looked up
+        findings.raise_if_errors()
     user_id = ctx.actor.user_id
     with ctx.uow(write=True) as uow:
         s = uow.session
@@ -115,7 +125,7 @@ def log_complaint(ctx: ServiceContext, data: ComplaintInput, *,
             email, address = email or caller.email, address or caller.address
         else:
             phone_e164 = phone.e164 if phone else None
-        if not name:
+        if not name and not any(i.field == "complainant_name" for i in findings.errors):
             findings.error("complainant_name", "is required: who is complaining?")
         if data.call_id is not None and s.get(Call, data.call_id) is None:
             findings.error("call", f"no call {data.call_id}")

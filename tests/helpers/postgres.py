@@ -176,6 +176,15 @@ class ThrowawayPostgres:
         self.port = None
         shutil.rmtree(base_dir, ignore_errors=True)
 
+    def restart(self) -> None:
+        """Stop the server in immediate mode (as a crash would) and start it on the same port."""
+        self._require_running()
+        self._run([str(self._bindir / "pg_ctl"), "-D", str(self.data_dir), "-m", "immediate",
+                   "-w", "stop"], "pg_ctl stop")
+        self._run([str(self._bindir / "pg_ctl"), "-D", str(self.data_dir), "-l",
+                   str(self.log_file), "-o", f"-p {self.port}", "-w", "-t", "60", "start"],
+                  "pg_ctl start")
+
     def __enter__(self) -> ThrowawayPostgres:
         return self.start()
 

@@ -108,12 +108,13 @@ def test_unreachable_postgresql_is_one_clear_line():
     result = run_cli("db", "upgrade", db="postgresql+psycopg://nobody@127.0.0.1:9/contactdesk")
     assert result.code == 2
     line = one_line_error(result)
-    assert "cannot open the database postgresql+psycopg://nobody@127.0.0.1:9/contactdesk" in line
+    assert "nothing is accepting connections at 127.0.0.1:9" in line
+    assert "refused" not in line.lower()  # the driver's own words stay out
 
 
 def test_a_password_in_the_url_is_never_printed():
     result = run_cli("db", "upgrade", db="postgresql+psycopg://nobody:s3cret@127.0.0.1:9/x")
-    assert result.code == 2 and "s3cret" not in result.err and "***" in result.err
+    assert result.code == 2 and "s3cret" not in result.err and "127.0.0.1:9" in result.err
 
 
 def test_files_that_are_not_ours_are_refused(tmp_path):

@@ -96,3 +96,35 @@ def test_email():
     assert check_email(" a.b@example.gov.uk ", findings) == "a.b@example.gov.uk"
     assert check_email("not-an-email", findings) is None
     assert [e.field for e in findings.errors] == ["email"]
+
+
+NUL_AT_12 = "contains an invisible control character (NUL) at position 12: retype it"
+BROKEN_AT_5 = "contains a broken character at position 5: retype it"
+
+
+@pytest.mark.parametrize("check", [
+    lambda raw, f: clean_text(raw, limits.DESCRIPTION, f, "description"),
+    lambda raw, f: check_email(raw, f, "description"),
+    lambda raw, f: check_postcode(raw, f, field_name="description"),
+    lambda raw, f: parse_phone(raw, f, "description"),
+], ids=["clean_text", "check_email", "check_postcode", "parse_phone"])
+@pytest.mark.parametrize("raw, message", [
+    ("Mattress on\x00 verge", NUL_AT_12),
+    ("  Mattress \x00on verge", NUL_AT_12),  # counted in the text as typed, spaces included
+    ("Bin \udc9d missed", BROKEN_AT_5),  # half of a pair, as a bad paste or decode leaves it
+    ("Bin \ud83d", BROKEN_AT_5),
+])
+def test_nul_and_broken_characters_are_field_errors_that_echo_nothing(check, raw, message):
+    findings = Findings()
+    assert check(raw, findings) is None
+    assert [(i.field, i.message) for i in findings.errors] == [("description", message)]
+    with pytest.raises(ValidationError) as raised:
+        findings.raise_if_errors()
+    str(raised.value).encode("utf-8")  # printable on any console: no broken character echoed
+
+
+def test_whole_emoji_and_other_scripts_are_kept():
+    findings = Findings()
+    text = "Bin \U0001F5D1 missed outside Siân's, 東京"
+    assert clean_text(text, limits.DESCRIPTION, findings, "description") == text
+    assert not findings.errors
