@@ -15,6 +15,11 @@ def default_database_path() -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False)) / "contactdesk.sqlite3"
 
 
+def drafts_dir() -> Path:
+    """Where each person's unsaved work is kept between autosaves (their own data folder)."""
+    return Path(user_data_dir(APP_NAME, appauthor=False)) / "drafts"
+
+
 def resolve_database_url(cli_value: str | None) -> tuple[str, bool]:
     """The database URL to use, and whether it is the default local file."""
     if cli_value:

@@ -11,6 +11,7 @@ shows whatever the service refuses next to the field at fault.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import uuid
 from datetime import UTC, datetime
@@ -26,6 +27,7 @@ from contactdesk.domain.validation import Findings, check_postcode, parse_phone
 from contactdesk.dtos.calls import CallerHistory, CallInput, CallSaved
 from contactdesk.dtos.catalogue import AddressMatch, CategoryInfo, ServiceInfo
 
+from .call_draft import DraftFile
 from .call_form_layout import FIELD_LABELS, FIELD_WIDGETS, CallFormLayout
 from .caller_panel import CallerHistoryPanel
 from .completers import AddressCompleter
@@ -48,6 +50,7 @@ class CallForm(QWidget):
     historyChanged = Signal(object)  # CallerHistory of the caller on the line, or None
 
     PHONE_DEBOUNCE_MS = 250
+    DRAFT_DELAY_MS = 1500  # a draft is on disk within 2 s of the last change
     DUPLICATE_DEBOUNCE_MS = 100
 
     def __init__(self, workspace, runner, parent: QWidget | None = None):
@@ -80,6 +83,8 @@ class CallForm(QWidget):
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self._show_elapsed)
         self._phone_timer = self._single_shot(self.PHONE_DEBOUNCE_MS, self._check_phone)
+        self.drafts: DraftFile | None = None  # set by the window: where the draft is kept
+        self._draft_timer = self._single_shot(self.DRAFT_DELAY_MS, self._keep_draft)
         self._duplicate_timer = self._single_shot(self.DUPLICATE_DEBOUNCE_MS, self._check_duplicates)
 
         ui.phone.textEdited.connect(self._phone_edited)
@@ -91,6 +96,10 @@ class CallForm(QWidget):
         ui.service.currentIndexChanged.connect(self._update_routing)
         ui.duplicates.choiceChanged.connect(lambda _ref: ui.messages["addToDuplicate"].clear())
         ui.save_button.clicked.connect(self.save)
+        for edit in (ui.phone, ui.name, ui.address, ui.postcode, ui.routing_reason):
+            edit.textChanged.connect(self._draft_changed)
+        ui.description.textChanged.connect(self._draft_changed)
+        ui.category.lineEdit().textChanged.connect(self._draft_changed)
         for name, messages in ui.messages.items():
             ui.clear_on_edit(name, messages.clear_error)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
@@ -194,9 +203,58 @@ class CallForm(QWidget):
                          lambda saved: self._saved(generation, saved),
                          lambda exc: self._save_failed(generation, exc), write=True)
 
+    # -- the draft on disk -----------------------------------------------------------
+    def _draft_changed(self, *_args) -> None:
+        if self.drafts is not None:
+            self._draft_timer.start()
+
+    def _keep_draft(self) -> None:
+        """Write what is typed (or remove the draft when nothing is); say so when it fails."""
+        if self.drafts is None:
+            return
+        try:
+            if self.has_typed_input():
+                self.drafts.write(self.draft())
+            else:
+                self.drafts.remove()
+        except OSError as exc:
+            self.ui.set_notice(f"This call is not being kept as a draft ({exc.strerror or exc}): "
+                               "save it before closing the app.")
+
+    def drop_draft(self) -> None:
+        self._draft_timer.stop()
+        if self.drafts is not None:
+            with contextlib.suppress(OSError):
+                self.drafts.remove()
+
+    def draft(self) -> dict:
+        ui = self.ui
+        return {"idempotency_key": self._idempotency_key,
+                "answered_at": self._answered_at.isoformat() if self._answered_at else None,
+                "phone": ui.phone.text(), "name": ui.name.text(), "address": ui.address.text(),
+                "postcode": ui.postcode.text(), "category": ui.category.text(),
+                "routing_reason": ui.routing_reason.text(),
+                "description": ui.description.toPlainText()}
+
+    def restore_draft(self, draft: dict) -> None:
+        """Put a kept draft back, with its key: saving it twice never makes two calls."""
+        self.start_call()
+        ui = self.ui
+        for edit, key in ((ui.phone, "phone"), (ui.name, "name"), (ui.address, "address"),
+                          (ui.postcode, "postcode"), (ui.routing_reason, "routing_reason")):
+            edit.setText(str(draft.get(key) or ""))
+        ui.description.setPlainText(str(draft.get("description") or ""))
+        ui.category.setEditText(str(draft.get("category") or ""))
+        ui.category.resolve_text()
+        self._idempotency_key = str(draft.get("idempotency_key") or self._idempotency_key)
+        with contextlib.suppress(TypeError, ValueError):
+            self._answered_at = datetime.fromisoformat(draft["answered_at"])
+
     def _saved(self, generation: int, saved: CallSaved) -> None:
         if not isValid(self):
             return
+        if self.drafts is not None and generation == self._generation:
+            self.drafts.remove()
         self._saving = False
         self.ui.save_button.setText(self.ui.SAVE_TEXT)
         if saved.reference:

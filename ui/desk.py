@@ -76,6 +76,7 @@ class Desk(QObject):
         window.show()
         window.raise_()
         window.activateWindow()  # the keyboard goes to the desk, not to the closed dialog
+        window.keep_drafts()
         self.signedIn.emit(window)
         url = self.url  # a damaged local file is said so at once, never used silently
         window.runner.run(lambda: Workspace.integrity_problem(url),
@@ -132,7 +133,8 @@ class Desk(QObject):
         if window is not None:
             window.runner.drop_queued_reads()  # saves already asked for still finish
             window.runner.wait_for_all()
-            window.close()
+            window.ask_before_close = False  # asked above
+            window.close()  # and the draft goes with the call
             window.workspace.close()
             window.deleteLater()
         self.username = ""  # the next person is usually someone else: the dialog starts empty

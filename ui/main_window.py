@@ -8,10 +8,19 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QTabWidget, QToolBar, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTabWidget,
+    QToolBar,
+    QWidget,
+)
 
 from contactdesk.domain.permissions import Permission
 
+from .call_draft import DraftFile
 from .call_form import CallForm
 from .case_detail import CaseDetailView
 from .case_list import CaseListView
@@ -148,9 +157,51 @@ class MainWindow(QMainWindow):
         for action in self.actions():
             action.setEnabled(not covered)
 
+    def keep_drafts(self, folder=None) -> None:
+        """Autosave the call being typed; offer back a draft a crash or a close left behind."""
+        drafts = DraftFile(self.workspace.user.username, self.workspace.location, folder)
+        self.call_form.drafts = drafts
+        draft = drafts.read()
+        if draft is None:
+            return
+        self.tabs.setCurrentIndex(self.CALL_TAB)
+        if self.restore_draft_wanted(draft):
+            self.call_form.restore_draft(draft)
+        else:
+            drafts.remove()
+
+    def drop_draft(self) -> None:
+        """The person chose to lose the typed call (or there is none): no draft to offer."""
+        self.call_form.drop_draft()
+
+    def restore_draft_wanted(self, draft: dict) -> bool:
+        caller = draft.get("name") or draft.get("phone") or "a caller"
+        answer = QMessageBox.question(
+            self, "Restore the unsaved call?",
+            f"A call with {caller} was being typed and never saved (the app closed first). "
+            "Put it back in the form to finish and save it?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes)
+        return answer == QMessageBox.StandardButton.Yes
+
     def new_call(self) -> None:
         self.tabs.setCurrentIndex(self.CALL_TAB)
+        if self.call_form.has_typed_input() and not self.confirm_discard(
+                "Start a new call?",
+                "A call is typed and not saved. Start a new call and lose what is typed?"):
+            self.call_form.ui.phone.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
         self.call_form.start_call()
+
+    # Closing by the desk after it has asked (signing out) does not ask again.
+    ask_before_close = True
+
+    def confirm_discard(self, title: str, question: str) -> bool:
+        """Asked before a typed, unsaved call would be lost (No is the default)."""
+        answer = QMessageBox.question(self, title, question,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
 
     def find_case(self) -> None:
         self.tabs.setCurrentIndex(self.CASES_TAB)
@@ -214,5 +265,11 @@ class MainWindow(QMainWindow):
         self._cases_split.setSizes([width * 2 // 5, width * 3 // 5])
 
     def closeEvent(self, event) -> None:
+        if self.ask_before_close and self.call_form.has_typed_input() and not \
+                self.confirm_discard("Close ContactDesk?",
+                                     "A call is typed and not saved. Close and lose it?"):
+            event.ignore()
+            return
+        self.drop_draft()
         self.runner.wait_for_all()
         super().closeEvent(event)

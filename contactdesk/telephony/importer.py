@@ -1,42 +1,63 @@
 """Importing a telephony log file: where to start reading, read, store, summarise.
 
 A queue_log grows by appended lines, so each source remembers, per file name,
-how many bytes it has read and a SHA-256 of those bytes. When the file still
-starts with them, the next import reads only what was appended; otherwise
-(a rotated or different file) it reads the whole file and the store skips what
-it already holds. The file is read outside the write transaction so agents'
-saves are not held up while a large log is parsed.
+how many bytes and lines it has read and a SHA-256 of those bytes. The position
+is saved after every import, even one that found no good line. When the file
+still starts with those bytes, the next import reads only what was appended;
+otherwise (a rotated or different file) it reads the whole file and the store
+skips what it already holds.
+
+One import of a feed (source and file) runs at a time. Its write transaction
+holds the feed: on PostgreSQL an advisory lock keyed on the source and file, on
+SQLite the write lock every writer takes. The position is read again under that
+hold, so a second import waits (a bounded time) for the first and then reads
+only what the first left. The file is read in batches inside the transaction:
+memory stays bounded whatever the file, and an import still lands whole or not
+at all. Checking that the file still starts as before reads the whole prefix,
+so that is done before the transaction, and again in it only when another
+import moved the position meanwhile.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import time
 from collections.abc import Callable
-from dataclasses import replace
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from ..context import ServiceContext, operation
 from ..domain.errors import ContactDeskError, ValidationError
+from ..domain.limits import LABEL
 from ..domain.permissions import Permission
 from ..domain.words import APP_SOURCE
 from ..dtos.changes import Changed
 from ..dtos.telephony import DEFAULT_SOURCES, FORMATS, CallImportSummary
+from ..persistence.bulk import is_sqlite
 from ..persistence.models import CallAttempt, CallWaitDay, TelephonyFeed
+from ..persistence.timeouts import SQLITE_BUSY_S
 from .call_csv import read_call_csv
-from .queue_log import read_queue_log
+from .queue_log import latest_epoch, read_batches, stamp_problem
 from .records import PROBLEMS_KEPT, ReadResult
-from .store import store_read
+from .store import StoreCounts, refresh_wait_days, store_read
 
 _SOURCE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
+IMPORT_WAIT_S = SQLITE_BUSY_S  # how long a second import of a feed waits for the first
+FEED_LOCK_SPACE = 7_301_020  # first key of every feed's advisory lock (PostgreSQL)
 
 
 class ImportConflict(ContactDeskError):
-    """Another import of the same file changed the stored position meanwhile."""
+    """Another import wrote the same attempts at the same moment."""
+
+
+class ImportRunning(ContactDeskError):
+    """Another import of the same feed did not finish within IMPORT_WAIT_S."""
 
 
 def check_source_name(source: str) -> str:
@@ -63,32 +84,149 @@ def import_call_log(ctx: ServiceContext, path: Path | str, fmt: str = "asterisk-
     path = Path(path)
     if not path.is_file():
         raise ContactDeskError(f"{path} does not exist or is not a file")
-    size = path.stat().st_size
-    feed = _feed(ctx, source, path.name) if fmt == "asterisk-queue-log" else None
-    offset, first_line = _resume_point(path, size, feed)
-    report = (lambda done: progress(done, size)) if progress else None
     try:
         if fmt == "csv":
-            read = read_call_csv(path)
-        else:
-            read = read_queue_log(path, offset=offset, first_line=first_line, progress=report,
-                                  complete=complete)
+            return _import_csv(ctx, path, source)
+        return _import_queue_log(ctx, path, source, progress, complete)
     except OSError as exc:
         raise ContactDeskError(f"cannot read {path}: {exc.strerror or exc}") from None
-    conflict = ImportConflict(f"{path.name} was imported for {source} by someone else meanwhile: "
-                              "run the import again to read only what is new")
-    try:
-        with ctx.uow(write=True) as uow:
-            if fmt == "asterisk-queue-log" and _feed_in(uow.session, source, path.name) != feed:
-                raise conflict
-            counts = store_read(uow.session, source, read)
-            overlap = _also_in_other_feed(uow.session, source, read)
-            if fmt == "asterisk-queue-log":
-                _save_position(uow.session, source, path, read, first_line, ctx.now())
-            uow.commit()
-    except IntegrityError:  # the same attempts written by an import running alongside
-        raise conflict from None
-    return replace(_summary(source, path, first_line, read, counts), also_in=overlap)
+    except IntegrityError:  # the same attempts written by an import of another feed alongside
+        raise ImportConflict(f"{path.name} was imported for {source} by someone else meanwhile: "
+                             "run the import again to read only what is new") from None
+
+
+@dataclass
+class _Start:
+    """Where a read of a file starts, and the hash of the bytes before it."""
+
+    offset: int = 0
+    first_line: int = 1
+    digest: Any = field(default_factory=hashlib.sha256)  # a hashlib object, fed as it reads
+    mid_line: bool = False  # the byte before is no line end: the rest of that line was read
+
+
+@dataclass
+class _Totals:
+    """The counts of every batch of one import, for its summary."""
+
+    first_line: int
+    lines_read: int = 0
+    events: int = 0
+    created: int = 0
+    closed: int = 0
+    waiting: int = 0
+    duplicates: int = 0
+    agent_events: int = 0
+    ignored: int = 0
+    bad_lines: int = 0
+    problems: list[tuple[int, str]] = field(default_factory=list)
+    days: set[date] = field(default_factory=set)
+    bytes_read: int = 0
+    unfinished_line: bool = False
+    also_in: str | None = None
+    sampled: bool = False
+
+    def add(self, read: ReadResult, counts: StoreCounts) -> None:
+        self.lines_read += read.lines_read
+        self.events += read.events
+        self.ignored += read.ignored
+        self.created += counts.created
+        self.closed += counts.closed
+        self.waiting += counts.still_waiting
+        self.duplicates += counts.duplicates
+        self.agent_events += counts.agent_events
+        self.bad_lines += read.bad_lines + counts.unmatched_count
+        self.problems = sorted(self.problems + read.problems + counts.unmatched)[:PROBLEMS_KEPT]
+        self.days |= counts.days
+        self.bytes_read = read.bytes_read
+        self.unfinished_line = read.unfinished_line
+
+    def summary(self, source: str, file: str) -> CallImportSummary:
+        return CallImportSummary(
+            source=source, file=file, first_line=self.first_line, lines_read=self.lines_read,
+            events=self.events, attempts_created=self.created, attempts_closed=self.closed,
+            attempts_waiting=self.waiting, duplicates_skipped=self.duplicates,
+            agent_events=self.agent_events, ignored_events=self.ignored,
+            bad_lines=self.bad_lines, problems=tuple(self.problems),
+            unfinished_line=self.unfinished_line, also_in=self.also_in)
+
+
+def _import_queue_log(ctx: ServiceContext, path: Path, source: str,
+                      progress: Callable[[int, int], None] | None,
+                      complete: bool) -> CallImportSummary:
+    name = path.name[:LABEL]
+    seen = _feed(ctx, source, name)
+    start = _resume_point(path, seen)
+    now = ctx.now()
+    with ctx.uow(write=True) as uow:
+        session = uow.session
+        _take_feed(session, source, name)
+        current = _feed_in(session, source, name)
+        size = path.stat().st_size
+        if current != seen or start.offset > size:  # another import moved it meanwhile
+            start = _resume_point(path, current)
+        totals = _Totals(start.first_line)
+        report = (lambda done: progress(done, size)) if progress else None
+        for batch in read_batches(path, offset=start.offset, first_line=start.first_line,
+                                  end=None if complete else size, now=now, complete=complete,
+                                  mid_line=start.mid_line, digest=start.digest, progress=report):
+            counts = store_read(session, source, batch, refresh=False)
+            if not totals.sampled and batch.attempts:
+                totals.also_in, totals.sampled = _also_in_other_feed(session, source, batch), True
+            totals.add(batch, counts)
+        refresh_wait_days(session, source, totals.days)
+        _save_position(session, source, name, totals, start.digest.hexdigest(), now)
+        uow.commit()
+    return totals.summary(source, path.name)
+
+
+def _import_csv(ctx: ServiceContext, path: Path, source: str) -> CallImportSummary:
+    read = read_call_csv(path)
+    _refuse_impossible_times(read, latest_epoch(ctx.now()))
+    with ctx.uow(write=True) as uow:
+        counts = store_read(uow.session, source, read)
+        overlap = _also_in_other_feed(uow.session, source, read)
+        uow.commit()
+    totals = _Totals(1, also_in=overlap)
+    totals.add(read, counts)
+    return totals.summary(source, path.name)
+
+
+def _refuse_impossible_times(read: ReadResult, latest: int) -> None:
+    """Rows entered before 2000 or more than a day ahead are bad, as in a queue_log."""
+    kept = []
+    for attempt in read.attempts:
+        problem = stamp_problem(attempt.entered_epoch, latest)
+        if problem is None:
+            kept.append(attempt)
+            continue
+        read.events -= 1
+        read.bad_lines += 1
+        read.problems = sorted([*read.problems, (attempt.line, problem)])[:PROBLEMS_KEPT]
+    read.attempts = kept
+
+
+def feed_lock_key(source: str, name: str) -> tuple[int, int]:
+    """The two keys of the PostgreSQL advisory lock an import of this feed holds."""
+    digest = hashlib.sha256(f"{source}\x00{name}".encode()).digest()
+    return FEED_LOCK_SPACE, int.from_bytes(digest[:4], "big", signed=True)
+
+
+def _take_feed(session, source: str, name: str) -> None:
+    """Wait until no other import of this feed runs; held until the transaction ends."""
+    if is_sqlite(session):
+        session.connection()  # BEGIN IMMEDIATE: waits for any other writer
+        return
+    space, key = feed_lock_key(source, name)
+    deadline = time.monotonic() + IMPORT_WAIT_S
+    pause = 0.05
+    while not session.scalar(text("SELECT pg_try_advisory_xact_lock(CAST(:space AS integer), "
+                                  "CAST(:key AS integer))"), {"space": space, "key": key}):
+        if time.monotonic() >= deadline:
+            raise ImportRunning(f"an import of {name} ({source}) is already running; "
+                                "try again when it finishes")
+        time.sleep(pause)
+        pause = min(pause * 2, 0.5)
 
 
 OVERLAP_SAMPLE = 200
@@ -124,49 +262,35 @@ def _feed_in(session, source: str, name: str) -> tuple[int, int, str] | None:
     return tuple(row) if row else None
 
 
-def _prefix_hash(path: Path, length: int) -> str:
+def _resume_point(path: Path, feed: tuple[int, int, str] | None) -> _Start:
+    """After what was read before, if the file still starts with those bytes; else the start."""
+    if feed is None:
+        return _Start()
+    bytes_read, lines_read, prefix = feed
+    if not 0 < bytes_read <= path.stat().st_size:
+        return _Start()
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
-        remaining = length
+        remaining, block = bytes_read, b""
         while remaining > 0:
             block = handle.read(min(remaining, 1 << 20))
             if not block:
-                break
+                return _Start()  # shorter than the stat said: rewritten meanwhile
             digest.update(block)
             remaining -= len(block)
-    return digest.hexdigest()
+    if digest.hexdigest() != prefix:
+        return _Start()
+    return _Start(bytes_read, lines_read + 1, digest, mid_line=block[-1:] != b"\n")
 
 
-def _resume_point(path: Path, size: int, feed) -> tuple[int, int]:
-    """(byte offset, first line number): after what was read before, if the file still starts so."""
-    if feed is None:
-        return 0, 1
-    bytes_read, lines_read, prefix = feed
-    if 0 < bytes_read <= size and _prefix_hash(path, bytes_read) == prefix:
-        return bytes_read, lines_read + 1
-    return 0, 1
-
-
-def _save_position(session, source: str, path: Path, read: ReadResult, first_line: int,
+def _save_position(session, source: str, name: str, totals: _Totals, prefix: str,
                    now: datetime) -> None:
-    lines = first_line - 1 + read.lines_read
-    values = {"bytes_read": read.bytes_read, "lines_read": lines,
-              "prefix_sha256": _prefix_hash(path, read.bytes_read), "imported_at": now}
-    row = session.get(TelephonyFeed, (source, path.name))
+    values = {"bytes_read": totals.bytes_read, "lines_read": totals.first_line - 1 + totals.lines_read,
+              "prefix_sha256": prefix, "imported_at": now}
+    row = session.get(TelephonyFeed, (source, name))
     if row is None:
-        session.add(TelephonyFeed(source=source, file_name=path.name[:120], **values))
+        session.add(TelephonyFeed(source=source, file_name=name, **values))
     else:
         for key, value in values.items():
             setattr(row, key, value)
     session.flush()
-
-
-def _summary(source, path, first_line, read: ReadResult, counts) -> CallImportSummary:
-    problems = sorted(read.problems + counts.unmatched)[:PROBLEMS_KEPT]
-    return CallImportSummary(
-        source=source, file=path.name, first_line=first_line, lines_read=read.lines_read,
-        events=read.events, attempts_created=counts.created, attempts_closed=counts.closed,
-        attempts_waiting=counts.still_waiting, duplicates_skipped=counts.duplicates,
-        agent_events=counts.agent_events, ignored_events=read.ignored,
-        bad_lines=read.bad_lines + len(counts.unmatched), problems=tuple(problems),
-        unfinished_line=read.unfinished_line)

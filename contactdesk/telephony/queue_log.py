@@ -4,13 +4,22 @@ One queue attempt is (callid, queue), opened by ENTERQUEUE and given its outcome
 by the first terminal event; a CONNECT leaves it open for the talk time that
 COMPLETECALLER, COMPLETEAGENT or a transfer reports. Older (1.4) lines lack the
 trailing wait fields: the wait then comes from the timestamps. A terminal event
-whose ENTERQUEUE was in an earlier import becomes a ``LateEvent`` for the store.
+whose ENTERQUEUE was in an earlier import or batch becomes a ``LateEvent`` for
+the store.
+
+Memory stays bounded whatever the file holds: it is read in fixed-size blocks,
+a "line" longer than MAX_LINE_BYTES is reported and skipped up to its line end
+without being kept, and what was read goes to the store in batches
+(``read_batches``). Anything that cannot be a queue_log line (binary data, a
+time the PBX cannot have meant) is a bad line with its reason, never an error.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
 
+from ..domain.limits import TELEPHONY_ID
 from .records import (
     ABANDONED,
     ANSWERED,
@@ -38,12 +47,35 @@ EXITS = {
     "SYSCOMPAT": ("failed", None),
 }
 
+MAX_LINE_BYTES = 64 * 1024  # a real queue_log line is under 1 KiB
+TOO_LONG = "longer than 64 KiB: not a queue_log line"
+BLOCK_BYTES = 256 << 10
+BATCH_BYTES = 4 << 20  # read before its attempts go to the store: some 20 MB of objects
+CARRY_MAX = 10_000  # attempts still waiting at a batch end, kept to be closed in the next
+EARLIEST_EPOCH = 946_684_800  # 2000-01-01 00:00:00 UTC: earlier is a PBX that lost its clock
+FUTURE_SECONDS = 86_400  # later than a day ahead of our clock is a wrong clock too
+FIELD_NAMES = ("time", "call id", "queue", "agent", "event")
+
 
 class _BadLine(ValueError):
     pass
 
 
 MAX_SECONDS = 10_000_000  # about four months: no wait or call is longer
+
+
+def latest_epoch(now: datetime) -> int:
+    """The latest time a line may carry when read at ``now``."""
+    return int(now.timestamp()) + FUTURE_SECONDS
+
+
+def stamp_problem(epoch: int, latest: int) -> str | None:
+    """Why ``epoch`` cannot be the time of a call event, or None when it can."""
+    if EARLIEST_EPOCH <= epoch <= latest:
+        return None
+    shown = datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d %H:%M:%S")
+    when = "before 2000" if epoch < EARLIEST_EPOCH else "more than a day in the future"
+    return f"stamped {shown}, {when}: is the PBX clock set?"
 
 
 def _is_number(text: str) -> bool:
@@ -65,6 +97,10 @@ def _is_epoch(text: str) -> bool:
     return text.isascii() and text.isdigit() and len(text) <= 10
 
 
+def _agent(agent: str) -> str | None:
+    return agent[:TELEPHONY_ID] if agent and agent != "NONE" else None
+
+
 def _talk_fields(event: str, data: list[str]) -> tuple[int, int]:
     """(holdtime, calltime) of a completed or transferred call."""
     if event == "ATTENDEDTRANSFER":
@@ -81,12 +117,30 @@ def _talk_fields(event: str, data: list[str]) -> tuple[int, int]:
     return _seconds(data[first], "holdtime"), _seconds(data[first + 1], "calltime")
 
 
-class QueueLogReader:
-    """Folds queue_log lines into attempts; one instance per read of one file."""
+def unusable(text: str, size: int) -> str | None:
+    """Why a line (``size`` bytes) is binary data rather than text, or None."""
+    if size > MAX_LINE_BYTES:
+        return TOO_LONG
+    if "\x00" in text:
+        return "holds NUL bytes: binary data, not a queue_log line"
+    if "\ufffd" in text:  # bytes that were not UTF-8; tolerated in the agent and data fields
+        for name, value in zip(FIELD_NAMES, text.split("|", 5), strict=False):
+            if name != "agent" and "\ufffd" in value:
+                return f"{name} holds bytes that are not UTF-8 text: binary data, not a queue_log line"
+    return None
 
-    def __init__(self, first_line: int = 1) -> None:
+
+class QueueLogReader:
+    """Folds queue_log lines into attempts; one instance per read of one file.
+
+    Lines stamped before 2000 or more than a day after ``now`` (default: this
+    computer's clock) are bad lines.
+    """
+
+    def __init__(self, first_line: int = 1, *, now: datetime | None = None) -> None:
         self.result = ReadResult()
         self._line = first_line - 1
+        self._latest = latest_epoch(now or datetime.now(UTC))
         self._open: dict[tuple[str, str], Attempt] = {}  # (callid, queue) -> latest attempt
         self._handlers = {"ENTERQUEUE": self._on_enter, "CONNECT": self._on_connect,
                           **dict.fromkeys(TALK_EVENTS, self._on_talk),
@@ -96,6 +150,7 @@ class QueueLogReader:
     def feed(self, lines: Iterable[str]) -> None:
         """Read lines (with or without their line ends); the hot loop of an import."""
         result, handlers = self.result, self._handlers
+        earliest, latest = EARLIEST_EPOCH, self._latest
         line = self._line
         for text in lines:
             line += 1
@@ -108,6 +163,10 @@ class QueueLogReader:
             if len(parts) < 5 or not _is_epoch(parts[0]):
                 result.bad(line, _malformed(text, parts))
                 continue
+            epoch = int(parts[0])
+            if not earliest <= epoch <= latest:
+                result.bad(line, stamp_problem(epoch, latest))
+                continue
             handler = handlers.get(parts[4])
             if handler is None:
                 event = parts[4]
@@ -117,7 +176,7 @@ class QueueLogReader:
                 result.ignored += 1  # RINGNOANSWER, AGENTCALLED, DID, INFO, ...: nothing to count
             else:
                 try:
-                    handler(parts, line)
+                    handler(parts, epoch, line)
                 except _BadLine as exc:
                     result.bad(line, str(exc))
                     continue
@@ -125,35 +184,81 @@ class QueueLogReader:
         result.lines_read += line - self._line
         self._line = line
 
-    def _on_enter(self, parts: list[str], line: int) -> None:
-        self._enter(parts[1], parts[2], int(parts[0]), line)
+    def feed_bytes(self, raw: bytes, *, line_end: bool = True) -> None:
+        """Whole lines as read from the file (ending in a line end unless ``line_end`` is False)."""
+        text = raw.decode("utf-8", errors="replace")
+        lines = text.split("\n")
+        if line_end:
+            lines.pop()
+        # Checked line by line only when the block holds something suspect (rare).
+        if "\x00" in text or "\ufffd" in text or (
+                len(raw) > MAX_LINE_BYTES and max(map(len, lines)) > MAX_LINE_BYTES // 4):
+            sizes = [len(part) for part in raw.split(b"\n")]
+            run: list[str] = []
+            for text_line, size in zip(lines, sizes, strict=False):
+                reason = unusable(text_line, size)
+                if reason is None:
+                    run.append(text_line)
+                    continue
+                self.feed(run)
+                run = []
+                self.bad_line(reason)
+            self.feed(run)
+        else:
+            self.feed(lines)
 
-    def _on_connect(self, parts: list[str], line: int) -> None:
+    def bad_line(self, reason: str) -> None:
+        """The next line is bad for ``reason`` (found before it was split into fields)."""
+        self._line += 1
+        self.result.lines_read += 1
+        self.result.bad(self._line, reason)
+
+    def take_batch(self, position: int, *, final: bool = False) -> ReadResult:
+        """What was read since the last batch, up to byte ``position``.
+
+        Attempts still waiting stay in memory (up to CARRY_MAX) so that the next
+        batch can close them; answered ones go, and their talk time comes later
+        as a late event.
+        """
+        done, self.result = self.result, ReadResult()
+        done.bytes_read = position
+        waiting = [] if final else [a for a in self._open.values() if a.outcome is None][-CARRY_MAX:]
+        if waiting:
+            kept = {id(a) for a in waiting}
+            done.attempts = [a for a in done.attempts if id(a) not in kept]
+            self.result.attempts.extend(waiting)
+        self._open = {(a.callid, a.queue): a for a in waiting}
+        return done
+
+    def _on_enter(self, parts: list[str], epoch: int, line: int) -> None:
+        callid, queue = parts[1], parts[2]
+        if not callid or callid == "NONE" or not queue or queue == "NONE":
+            raise _BadLine("ENTERQUEUE without a call id or queue")
+        if len(callid) > TELEPHONY_ID or len(queue) > TELEPHONY_ID:
+            raise _BadLine(f"call id or queue longer than {TELEPHONY_ID} characters")
+        attempt = Attempt(callid, queue, epoch, line)
+        self.result.attempts.append(attempt)
+        self._open[(callid, queue)] = attempt
+
+    def _on_connect(self, parts: list[str], epoch: int, line: int) -> None:
         # An empty holdtime (some 1.4 builds): the wait comes from the timestamps.
         wait = _seconds(parts[5], "holdtime") if len(parts) > 5 and parts[5] != "" else None
-        self._answer(parts[1], parts[2], int(parts[0]), parts[3], wait, None, parts[4], line)
+        self._answer(parts[1], parts[2], epoch, parts[3], wait, None, parts[4], line)
 
-    def _on_talk(self, parts: list[str], line: int) -> None:
+    def _on_talk(self, parts: list[str], epoch: int, line: int) -> None:
         hold, talk = _talk_fields(parts[4], parts[5:])
-        self._answer(parts[1], parts[2], int(parts[0]), parts[3], hold, talk, parts[4], line)
+        self._answer(parts[1], parts[2], epoch, parts[3], hold, talk, parts[4], line)
 
-    def _on_exit(self, parts: list[str], line: int) -> None:
+    def _on_exit(self, parts: list[str], epoch: int, line: int) -> None:
         outcome, wait_at = EXITS[parts[4]]
         wait = None
         if wait_at is not None and len(parts) > wait_at + 5 and parts[wait_at + 5] != "":
             wait = _seconds(parts[wait_at + 5], "waittime")
-        self._exit(parts[1], parts[2], int(parts[0]), outcome, wait, parts[4], line)
+        self._exit(parts[1], parts[2], epoch, outcome, wait, parts[4], line)
 
-    def _on_agent_event(self, parts: list[str], line: int) -> None:
+    def _on_agent_event(self, parts: list[str], epoch: int, line: int) -> None:
         self.result.agent_events.append(AgentEventRecord(
-            int(parts[0]), parts[2], parts[3], parts[4], "|".join(parts[5:])[:400] or None))
-
-    def _enter(self, callid: str, queue: str, epoch: int, line: int) -> None:
-        if not callid or callid == "NONE" or not queue or queue == "NONE":
-            raise _BadLine("ENTERQUEUE without a call id or queue")
-        attempt = Attempt(callid, queue, epoch, line)
-        self.result.attempts.append(attempt)
-        self._open[(callid, queue)] = attempt
+            epoch, parts[2], parts[3], parts[4], "|".join(parts[5:])[:400] or None))
 
     def _answer(self, callid, queue, epoch, agent, wait, talk, event, line) -> None:
         attempt = self._open.get((callid, queue))
@@ -163,7 +268,7 @@ class QueueLogReader:
         if attempt.outcome is None:
             attempt.outcome = ANSWERED
             attempt.wait_seconds = wait if wait is not None else max(epoch - attempt.entered_epoch, 0)
-            attempt.agent = agent if agent and agent != "NONE" else None
+            attempt.agent = _agent(agent)
             attempt.ended_epoch = epoch
         elif attempt.outcome != ANSWERED:
             return  # already left the queue; a stray later event changes nothing
@@ -188,8 +293,7 @@ class QueueLogReader:
         if not callid or callid == "NONE":
             raise _BadLine(f"{event} without a call id")
         self.result.late_events.append(LateEvent(
-            callid, queue, epoch, line, event, outcome, wait, talk,
-            agent if agent and agent != "NONE" else None))
+            callid, queue, epoch, line, event, outcome, wait, talk, _agent(agent)))
 
 
 def _malformed(text: str, parts: list[str]) -> str:
@@ -200,46 +304,74 @@ def _malformed(text: str, parts: list[str]) -> str:
     return f"time '{parts[0][:30]}' is not a Unix time in seconds"
 
 
-CHUNK_BYTES = 8 << 20
+def read_batches(path, *, offset: int = 0, first_line: int = 1, end: int | None = None,
+                 now: datetime | None = None, complete: bool = False, mid_line: bool = False,
+                 digest=None, progress: Callable[[int], None] | None = None,
+                 batch_bytes: int | None = None) -> Iterator[ReadResult]:
+    """Read ``path`` from byte ``offset`` (a line start, or inside a line already read
+    when ``mid_line``) up to its last line end before ``end`` (default: the end of the file;
+    ``complete``: a last line without a line end is read too, the file being finished).
 
-
-def read_queue_log(path, *, offset: int = 0, first_line: int = 1,
-                   progress: Callable[[int], None] | None = None,
-                   complete: bool = False) -> ReadResult:
-    """Read ``path`` from byte ``offset`` (a line start) to its last line end
-    (``complete``: to its end, the file being finished).
-
-    The file is read in large blocks cut at a line end and decoded a block at
-    a time (bytes that are not UTF-8 become U+FFFD; they can only be in
-    caller ids and data the figures do not use).
+    Yields one ReadResult per ``batch_bytes`` read (default BATCH_BYTES), then a last one (always);
+    ``bytes_read`` of each is where a later read starts. ``digest`` (a hashlib
+    object) is fed every byte read, so it ends as the hash of the file up to there.
     """
-    reader = QueueLogReader(first_line)
-    position = offset
+    reader = QueueLogReader(first_line, now=now)
+    batch_bytes = batch_bytes or BATCH_BYTES
+    note = digest.update if digest is not None else (lambda _data: None)
+    position = batch_start = offset  # bytes read and used; the next import starts here
+    carry = b""  # the start of a line whose end is not read yet (at most MAX_LINE_BYTES)
+    skipping = mid_line  # inside a line already read or reported: drop it up to its end
     with open(path, "rb") as handle:
         handle.seek(offset)
-        carry = b""
-        while True:
-            block = handle.read(CHUNK_BYTES)
+        while end is None or position + len(carry) < end:
+            want = BLOCK_BYTES if end is None else min(BLOCK_BYTES, end - position - len(carry))
+            block = handle.read(want)
             if not block:
                 break
-            block = carry + block
-            cut = block.rfind(b"\n") + 1
-            if cut == 0:
-                carry = block
-                continue
-            carry = block[cut:]
-            reader.feed(block[:cut].decode("utf-8", errors="replace").split("\n")[:-1])
-            position += cut
+            if skipping:
+                cut = block.find(b"\n") + 1
+                skipped = block[:cut] if cut else block
+                note(skipped)
+                position += len(skipped)
+                block, skipping = (block[cut:], False) if cut else (b"", True)
+            data = carry + block if carry else block
+            cut = data.rfind(b"\n") + 1
+            if cut:
+                whole, carry = data[:cut], data[cut:]
+                reader.feed_bytes(whole)
+                note(whole)
+                position += cut
+            else:
+                carry = data
+            if len(carry) > MAX_LINE_BYTES:  # no line end in sight: report it, keep none of it
+                reader.bad_line(TOO_LONG)
+                note(carry)
+                position += len(carry)
+                carry, skipping = b"", True
             if progress:
                 progress(position)
+            if position - batch_start >= batch_bytes:
+                yield reader.take_batch(position)
+                batch_start = position
         # A last line without a line end may still be being written: leave it for the
         # next import, which starts at its first byte, unless the file is known complete.
         if carry and complete:
-            reader.feed([carry.decode("utf-8", errors="replace")])
+            reader.feed_bytes(carry, line_end=False)
+            note(carry)
             position += len(carry)
             carry = b""
-        reader.result.unfinished_line = bool(carry)
     if progress:
         progress(position)
-    reader.result.bytes_read = position
-    return reader.result
+    last = reader.take_batch(position, final=True)
+    last.unfinished_line = bool(carry)
+    yield last
+
+
+def read_queue_log(path, *, offset: int = 0, first_line: int = 1,
+                   progress: Callable[[int], None] | None = None, complete: bool = False,
+                   now: datetime | None = None) -> ReadResult:
+    """The whole of ``path`` from ``offset`` in one result (one batch)."""
+    (result,) = read_batches(path, offset=offset, first_line=first_line, progress=progress,
+                             complete=complete, now=now, batch_bytes=1 << 62)
+    return result

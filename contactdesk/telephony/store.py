@@ -1,14 +1,18 @@
 """Writing what a telephony log held: new attempts, late outcomes, agent events.
 
-Everything from one read is written in one transaction, so an import either
-lands whole or not at all. Attempts already stored are recognised by their key
-(source, callid, queue, queue entry time): a re-read of the same lines adds
-nothing, and an attempt stored while still waiting is closed by the import
-that sees its outcome.
+The importer hands over a large file in batches, all in its one transaction,
+so an import either lands whole or not at all. Attempts already stored are
+recognised by their key (source, callid, queue, queue entry time): a re-read of
+the same lines adds nothing, and an attempt stored while still waiting is closed
+by the import (or the batch) that sees its outcome. Stored rows are looked up
+only around the times and call ids a batch holds, so memory follows the batch,
+not the database.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -19,9 +23,10 @@ from sqlalchemy.orm import Session
 from ..domain.working_time import LONDON
 from ..persistence.bulk import bulk_insert, is_sqlite, sqlite_day
 from ..persistence.models import AgentEvent, CallAttempt, CallWaitDay
-from .records import ANSWERED, Attempt, LateEvent, ReadResult
+from .records import ANSWERED, PROBLEMS_KEPT, Attempt, LateEvent, ReadResult
 
 CHUNK = 500  # values per IN (...) list
+WINDOW_GAP = 3600  # stored rows are read per span of times with no gap longer than this
 ATTEMPT_COLUMNS = ("source", "callid", "queue", "entered_epoch", "local_day", "local_hour", "outcome",
                    "wait_seconds", "talk_seconds", "agent", "ended_epoch")
 
@@ -45,28 +50,53 @@ class StoreCounts:
     still_waiting: int = 0  # new attempts with no outcome yet
     duplicates: int = 0  # attempts and events already stored
     agent_events: int = 0
-    unmatched: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
+    unmatched: list[tuple[int, str]] = field(default_factory=list)  # (line, reason), the first
+    unmatched_count: int = 0  # outcomes for attempts that never entered the queue
     days: set[date] = field(default_factory=set)  # days whose figures changed
 
+    def not_matched(self, line: int, reason: str) -> None:
+        self.unmatched_count += 1
+        if len(self.unmatched) < PROBLEMS_KEPT:
+            self.unmatched.append((line, reason))
 
-def store_read(session: Session, source: str, read: ReadResult) -> StoreCounts:
+
+def store_read(session: Session, source: str, read: ReadResult, *,
+               refresh: bool = True) -> StoreCounts:
+    """Write one read (or batch); ``refresh`` False leaves the wait histogram of
+    ``counts.days`` for the caller to rebuild once after its last batch."""
     counts = StoreCounts()
     _store_attempts(session, source, read.attempts, counts)
     _store_late_events(session, source, read.late_events, counts)
     _store_agent_events(session, source, read, counts)
-    refresh_wait_days(session, source, counts.days)
+    if refresh:
+        refresh_wait_days(session, source, counts.days)
     return counts
+
+
+def epoch_windows(epochs: Iterable[int], gap: int = WINDOW_GAP) -> list[tuple[int, int]]:
+    """(first, last) spans covering ``epochs``, split wherever two are more than ``gap`` apart.
+
+    A log in time order gives a span a day; scattered times give narrow spans, so
+    the rows read back never reach far beyond the times a batch holds.
+    """
+    windows: list[tuple[int, int]] = []
+    for epoch in sorted(set(epochs)):
+        if windows and epoch - windows[-1][1] <= gap:
+            windows[-1] = (windows[-1][0], epoch)
+        else:
+            windows.append((epoch, epoch))
+    return windows
 
 
 def _store_attempts(session: Session, source: str, attempts: list[Attempt], counts: StoreCounts) -> None:
     if not attempts:
         return
     t = CallAttempt.__table__
-    low = min(a.entered_epoch for a in attempts)
-    high = max(a.entered_epoch for a in attempts)
-    stored = {(r.callid, r.queue, r.entered_epoch): r for r in session.execute(
-        select(t.c.id, t.c.callid, t.c.queue, t.c.entered_epoch, t.c.outcome, t.c.talk_seconds)
-        .where(t.c.source == source, t.c.entered_epoch.between(low, high)))}
+    stored = {}
+    for low, high in epoch_windows(a.entered_epoch for a in attempts):
+        stored.update(((r.callid, r.queue, r.entered_epoch), r) for r in session.execute(
+            select(t.c.id, t.c.callid, t.c.queue, t.c.entered_epoch, t.c.outcome, t.c.talk_seconds)
+            .where(t.c.source == source, t.c.entered_epoch.between(low, high))))
     day_value = sqlite_day if is_sqlite(session) else (lambda day: day)
     new_rows, changes, seen = [], [], set()
     for a in attempts:
@@ -119,32 +149,45 @@ def _store_late_events(session: Session, source: str, events: list[LateEvent],
                        counts: StoreCounts) -> None:
     """Outcomes and talk times for attempts that entered the queue in an earlier import."""
     t = CallAttempt.__table__
-    for event in events:
-        row = session.execute(
-            select(t.c.id, t.c.entered_epoch, t.c.local_day, t.c.outcome, t.c.wait_seconds,
-                   t.c.talk_seconds, t.c.agent)
-            .where(t.c.source == source, t.c.callid == event.callid, t.c.queue == event.queue,
-                   t.c.entered_epoch <= event.epoch)
-            .order_by(t.c.entered_epoch.desc()).limit(1)).first()
-        if row is None:
-            counts.unmatched.append((event.line, (
-                f"{event.event} for call {event.callid} in queue {event.queue}, which never "
-                "entered it (no ENTERQUEUE in this file or an earlier import)")))
-            continue
-        wait = event.wait_seconds
-        if wait is None:
-            wait = max(event.epoch - row.entered_epoch, 0)
-        if row.outcome is None and event.outcome is not None:
-            counts.closed += 1
-            _apply_changes(session, [_change(row.id, event.outcome, wait, event.talk_seconds,
-                                             event.agent, event.epoch)])
-        elif row.outcome == ANSWERED and row.talk_seconds is None and event.talk_seconds is not None:
-            _apply_changes(session, [_change(row.id, ANSWERED, row.wait_seconds, event.talk_seconds,
-                                             row.agent or event.agent, event.epoch)])
-        else:
-            counts.duplicates += 1
-            continue
-        counts.days.add(row.local_day)
+    for start in range(0, len(events), CHUNK):
+        chunk = events[start:start + CHUNK]
+        # Every stored attempt of these calls, latest entry first, kept up to date below
+        # so that a later event of the same call in this chunk sees the earlier one. (Sorted
+        # here: an ORDER BY would lead SQLite to walk the whole source by entry time.)
+        attempts: dict[tuple[str, str], list[dict]] = defaultdict(list)
+        for row in session.execute(
+                select(t.c.id, t.c.callid, t.c.queue, t.c.entered_epoch, t.c.local_day,
+                       t.c.outcome, t.c.wait_seconds, t.c.talk_seconds, t.c.agent)
+                .where(t.c.source == source, t.c.callid.in_(sorted({e.callid for e in chunk})))):
+            attempts[(row.callid, row.queue)].append(dict(row._mapping))
+        for rows in attempts.values():
+            rows.sort(key=lambda r: r["entered_epoch"], reverse=True)
+        changes = []
+        for event in chunk:
+            row = next((r for r in attempts.get((event.callid, event.queue), ())
+                        if r["entered_epoch"] <= event.epoch), None)
+            if row is None:
+                counts.not_matched(event.line, (
+                    f"{event.event} for call {event.callid[:80]} in queue {event.queue[:80]}, "
+                    "which never entered it (no ENTERQUEUE in this file or an earlier import)"))
+                continue
+            wait = event.wait_seconds
+            if wait is None:
+                wait = max(event.epoch - row["entered_epoch"], 0)
+            if row["outcome"] is None and event.outcome is not None:
+                counts.closed += 1
+                row.update(outcome=event.outcome, wait_seconds=wait,
+                           talk_seconds=event.talk_seconds, agent=event.agent)
+            elif (row["outcome"] == ANSWERED and row["talk_seconds"] is None
+                  and event.talk_seconds is not None):
+                row.update(talk_seconds=event.talk_seconds, agent=row["agent"] or event.agent)
+            else:
+                counts.duplicates += 1
+                continue
+            changes.append(_change(row["id"], row["outcome"], row["wait_seconds"],
+                                   row["talk_seconds"], row["agent"], event.epoch))
+            counts.days.add(row["local_day"])
+        _apply_changes(session, changes)
 
 
 def _store_agent_events(session: Session, source: str, read: ReadResult, counts: StoreCounts) -> None:
@@ -152,10 +195,11 @@ def _store_agent_events(session: Session, source: str, read: ReadResult, counts:
     if not events:
         return
     t = AgentEvent.__table__
-    low, high = min(e.epoch for e in events), max(e.epoch for e in events)
-    seen = {tuple(row) for row in session.execute(
-        select(t.c.occurred_epoch, t.c.queue, t.c.agent, t.c.event)
-        .where(t.c.source == source, t.c.occurred_epoch.between(low, high)))}
+    seen = set()
+    for low, high in epoch_windows(e.epoch for e in events):
+        seen.update(tuple(row) for row in session.execute(
+            select(t.c.occurred_epoch, t.c.queue, t.c.agent, t.c.event)
+            .where(t.c.source == source, t.c.occurred_epoch.between(low, high))))
     rows = []
     for e in events:
         key = (e.epoch, e.queue, e.agent, e.event)

@@ -84,3 +84,18 @@ def _garbage_collected_on_the_gui_thread():
     yield
     gc.enable()
     gc.collect()
+
+
+@pytest.fixture(autouse=True)
+def _closing_a_window_with_a_typed_call_discards_it(monkeypatch):
+    """A modal question would wait forever offscreen: windows closed by the tests' teardown
+    drop what is typed. tests/ui/test_typed_call_kept.py answers the question both ways."""
+    from ui.main_window import MainWindow
+
+    monkeypatch.setattr(MainWindow, "confirm_discard", lambda self, title, question: True)
+    monkeypatch.setattr(MainWindow, "restore_draft_wanted", lambda self, draft: False)
+
+
+@pytest.fixture(autouse=True)
+def _drafts_kept_in_the_tests_own_folder(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))

@@ -12,21 +12,21 @@ from contactdesk.persistence.local_file import network_share
 from contactdesk.workspace import Workspace
 from tests.contactdesk.cli.helpers import run_cli
 
-# A real /proc/mounts from a desktop with a council file share and a home on NFS.
+# A real /proc/mounts from a desktop with a council file share and a team folder on NFS.
 MOUNTS = """\
 /dev/nvme0n1p2 / ext4 rw,relatime 0 0
 proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0
 //fileserver.council.local/contact /mnt/contact cifs rw,relatime,vers=3.1.1 0 0
-nas:/export/home /home/shared nfs4 rw,relatime,vers=4.2 0 0
-/dev/nvme0n1p3 /home ext4 rw,relatime 0 0
+nas:/export/home /data/shared nfs4 rw,relatime,vers=4.2 0 0
+/dev/nvme0n1p3 /data ext4 rw,relatime 0 0
 """
 
 
 @pytest.mark.parametrize(("path", "kind"), [
     ("/mnt/contact/desk.sqlite3", "cifs"),
-    ("/home/shared/team/desk.sqlite3", "nfs4"),
-    ("/home/agent/desk.sqlite3", None),
-    ("/home/sharedother/desk.sqlite3", None),  # a sibling, not inside the share
+    ("/data/shared/team/desk.sqlite3", "nfs4"),
+    ("/data/agent/desk.sqlite3", None),
+    ("/data/sharedother/desk.sqlite3", None),  # a sibling, not inside the share
     ("//fileserver/contact/desk.sqlite3", "UNC path"),
 ])
 def test_network_shares_are_recognised(path, kind):
