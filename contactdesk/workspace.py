@@ -22,9 +22,13 @@ from .domain.permissions import Permission
 from .dtos.changes import OpChanges
 from .dtos.users import UserInfo
 from .operations import Operations
+from .persistence.change_feed import ChangeFeed
 from .persistence.database import Database
 from .persistence.local_file import integrity_problem
 from .persistence.migrations import SchemaState, schema_state, upgrade
+
+# The operation name of changes made by other desks.
+ELSEWHERE = "elsewhere"
 
 # Each area of the workspace and the service modules whose operations it offers.
 AREAS: dict[str, tuple[str, ...]] = {
@@ -54,6 +58,7 @@ class Workspace:
         self.closed = False
         self._areas: dict[str, Operations] = {}
         self._listeners: list[Callable[[OpChanges], None]] = []
+        self._feed: ChangeFeed | None = None
 
     # -- the door ------------------------------------------------------------------
     @classmethod
@@ -146,6 +151,9 @@ class Workspace:
     def close(self) -> None:
         """Sign out: no operation runs through this workspace afterwards."""
         self.closed = True
+        if self._feed is not None:
+            self._feed.stop()
+            self._feed = None
         self.ctx.database.dispose()
 
     # -- the areas ---------------------------------------------------------------------
@@ -158,6 +166,15 @@ class Workspace:
                 self.ctx, *(import_module(f"{__package__}.{name}") for name in modules),
                 changed=self._broadcast, is_open=lambda: not self.closed)
         return self._areas[area]
+
+    def watch_other_desks(self) -> None:
+        """Tell listeners, from a thread of its own, what other desks change (see subscribe)."""
+        if self._feed is None and not self.closed:
+            self._feed = ChangeFeed(self.ctx.database.engine, self._changed_elsewhere).start()
+
+    def _changed_elsewhere(self, kinds) -> None:
+        if not self.closed:
+            self._broadcast(OpChanges(ELSEWHERE, kinds, "another desk"))
 
     def subscribe(self, listener: Callable[[OpChanges], None]) -> None:
         """Call ``listener`` (on the thread that ran it) after every write that succeeded."""

@@ -24,7 +24,10 @@ from PySide6.QtWidgets import (
 
 from contactdesk.domain.errors import ConflictError, ContactDeskError, ValidationError
 from contactdesk.dtos.cases import CaseDetail
+from contactdesk.dtos.changes import Changed, OpChanges
+from contactdesk.workspace import ELSEWHERE
 
+from .case_conflict import Choice, ConflictDialog, PendingWrite, changes_since
 from .case_format import (
     CALL_LINK_LABELS,
     DATETIME_SAMPLE,
@@ -71,9 +74,11 @@ class CaseDetailView(QWidget):
         self._workspace = workspace
         self._runner = runner
         self.detail: CaseDetail | None = None
+        self.conflict_dialog: ConflictDialog | None = None  # open while a conflict is decided
         self._reference: str | None = None
         self._generation = 0
         self._saving = False
+        runner.follow_changes(workspace, self.on_operation_did_execute)
         self._service_names: dict[int, str] = {}
         self._category_names: dict[int, str] = {}
 
@@ -197,6 +202,15 @@ class CaseDetailView(QWidget):
                 show_error(label, "")
         self._load()
 
+    def on_operation_did_execute(self, changes: OpChanges) -> None:
+        """Another desk changed cases: show the open one as it now is (what is typed stays)."""
+        if changes.operation == ELSEWHERE and changes.touches(Changed.CASES) \
+                and self._reference and not self._saving and self.conflict_dialog_closed():
+            self.reload()
+
+    def conflict_dialog_closed(self) -> bool:
+        return self.conflict_dialog is None or not self.conflict_dialog.isVisible()
+
     def reload(self) -> None:
         if self._reference:
             self._load()
@@ -227,6 +241,37 @@ class CaseDetailView(QWidget):
         self._placeholder.setText(message)
         show_error(self.error, message)
         self._stack.setCurrentIndex(1 if self.detail else 0)
+
+    def _conflict(self, detail: CaseDetail, pending: PendingWrite, error: QLabel,
+                  field: QWidget) -> None:
+        """Show their change, then let the agent choose what happens to theirs."""
+        if detail.summary.reference != self._reference:
+            return
+        self._loaded(self._generation, detail)
+        names = {"service_id": self._service_names, "category_id": self._category_names}
+        dialog = ConflictDialog(detail.summary.reference, pending,
+                                changes_since(pending.seen_history, detail.history), names, self)
+        dialog.finished.connect(lambda _code: self._conflict_choice(
+            dialog.choice, pending, error, field))
+        self.conflict_dialog = dialog
+        dialog.open()
+
+    def _conflict_choice(self, choice: Choice, pending: PendingWrite, error: QLabel,
+                         field: QWidget) -> None:
+        if self.detail is None:
+            return
+        if choice is Choice.APPLY_MINE:
+            self._write(pending.redo, error, field, pending.clear_typed, what=pending.what,
+                        typed=pending.typed, version=self.detail.summary.version)
+        elif choice is Choice.KEEP_NOTE and pending.typed:
+            reference, cases = self.detail.summary.reference, self._workspace.cases
+            self._write(lambda _version: cases.add_note(reference, pending.typed, "internal"),
+                        error, field, pending.clear_typed, what="add a note",
+                        typed=pending.typed)
+        else:
+            pending.clear_typed()
+            show_error(self.error, "")
+        field.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _fill_catalogue(self, loaded) -> None:
         services, categories = loaded
@@ -289,10 +334,11 @@ class CaseDetailView(QWidget):
         case, target = self.detail.summary, panel.target
         reason, original = panel.reason.text(), panel.duplicate_of.text()
         cases = self._workspace.cases
-        self._write(lambda: cases.change_status(case.reference, target,
-                                                expected_version=case.version, reason=reason,
-                                                duplicate_of=original),
-                    panel.error, panel.reason, panel.clear_input)
+        self._write(lambda version: cases.change_status(case.reference, target,
+                                                        expected_version=version, reason=reason,
+                                                        duplicate_of=original),
+                    panel.error, panel.reason, panel.clear_input,
+                    what=f"change the status to {status_label(target)}", typed=reason)
 
     def reassign(self) -> None:
         panel = self.reassign_panel
@@ -300,9 +346,10 @@ class CaseDetailView(QWidget):
             return
         case, service, reason = self.detail.summary, panel.chosen, panel.reason.text()
         cases = self._workspace.cases
-        self._write(lambda: cases.reassign(case.reference, service, reason,
-                                           expected_version=case.version),
-                    panel.error, panel.reason, panel.reason.clear)
+        self._write(lambda version: cases.reassign(case.reference, service, reason,
+                                                   expected_version=version),
+                    panel.error, panel.reason, panel.reason.clear,
+                    what="move it to another service", typed=reason)
 
     def hold(self) -> None:
         panel = self.hold_panel
@@ -310,16 +357,17 @@ class CaseDetailView(QWidget):
             return
         case, reason = self.detail.summary, panel.reason.text()
         cases = self._workspace.cases
-        self._write(lambda: cases.hold(case.reference, reason, expected_version=case.version),
-                    panel.error, panel.reason, panel.reason.clear)
+        self._write(lambda version: cases.hold(case.reference, reason, expected_version=version),
+                    panel.error, panel.reason, panel.reason.clear,
+                    what="put it on hold", typed=reason)
 
     def resume(self) -> None:
         panel = self.hold_panel
         if self.detail is None or self._saving:
             return
         case, cases = self.detail.summary, self._workspace.cases
-        self._write(lambda: cases.resume(case.reference, expected_version=case.version),
-                    panel.error, panel.button, lambda: None)
+        self._write(lambda version: cases.resume(case.reference, expected_version=version),
+                    panel.error, panel.button, lambda: None, what="resume it")
 
     def add_note(self) -> None:
         panel = self.notes_panel
@@ -327,14 +375,20 @@ class CaseDetailView(QWidget):
             return
         reference, body, visibility = self.detail.summary.reference, panel.body, panel.chosen_visibility
         cases = self._workspace.cases
-        self._write(lambda: cases.add_note(reference, body, visibility),
-                    panel.error, panel.text, panel.text.clear)
+        self._write(lambda _version: cases.add_note(reference, body, visibility),
+                    panel.error, panel.text, panel.text.clear, what="add a note", typed=body)
 
-    def _write(self, work, error: QLabel, field: QWidget, clear_typed) -> None:
-        reference = self.detail.summary.reference
+    def _write(self, work, error: QLabel, field: QWidget, clear_typed, *, what: str,
+               typed: str = "", version: int | None = None) -> None:
+        """Save in the background against the version on screen (or ``version``)."""
+        detail = self.detail
+        reference = detail.summary.reference
+        pending = PendingWrite(what, work, typed.strip(), clear_typed, detail.history)
+        version = detail.summary.version if version is None else version
         self._saving = True
-        self._runner.run(work, lambda _result: self._saved(reference, error, clear_typed),
-                         lambda exc: self._save_failed(reference, exc, error, field),
+        self._runner.run(lambda: work(version),
+                         lambda _result: self._saved(reference, error, clear_typed),
+                         lambda exc: self._save_failed(reference, exc, error, field, pending),
                          write=True)
 
     def _saved(self, reference: str, error: QLabel, clear_typed) -> None:
@@ -346,15 +400,17 @@ class CaseDetailView(QWidget):
             self.reload()
         self.caseChanged.emit(reference)
 
-    def _save_failed(self, reference: str, exc: Exception, error: QLabel, field: QWidget) -> None:
+    def _save_failed(self, reference: str, exc: Exception, error: QLabel, field: QWidget,
+                     pending: PendingWrite) -> None:
         self._saving = False
         if reference != self._reference:
             return
         if isinstance(exc, ConflictError):
             show_error(self.error, f"Someone else changed {reference} while you were working "
-                       "on it. Their change is shown now and what you typed is kept: check it "
-                       "and try again.")
-            self.reload()
+                       "on it: what you typed is kept.")
+            cases = self._workspace.cases
+            self._runner.run(lambda: cases.get_case(reference),
+                             lambda detail: self._conflict(detail, pending, error, field))
         elif isinstance(exc, ContactDeskError):  # ValidationError, TransitionError, NotFoundError
             if isinstance(exc, ValidationError):
                 message = "; ".join(_issue_text(i.field, i.message) for i in exc.issues)

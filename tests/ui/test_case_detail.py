@@ -149,8 +149,12 @@ def test_a_conflicting_change_is_shown_and_what_was_typed_is_kept(qtbot, view, w
     assert "Status: New → Routed" in history_text(view)
     assert combo.currentText() == "Resolved"
     assert workspace.cases.get_case(reference).summary.status == "routed"
-    # Trying again now works against the new version.
-    qtbot.keyClick(reason, Qt.Key.Key_Return)
+    # The agent is shown who changed what, and chooses to apply theirs anyway.
+    dialog = view.conflict_dialog
+    assert dialog.isVisible()
+    assert "Status: New → Routed" in dialog.findChild(QLabel, "conflictChanges").text()
+    assert "Sorted on site" in dialog.findChild(QLabel, "conflictMine").text()
+    dialog.apply_mine.click()
     assert workspace.cases.get_case(reference).summary.status == "resolved"
     assert not error.isVisible()
     assert note.toPlainText() == "Half-typed note"
