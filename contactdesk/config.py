@@ -20,6 +20,11 @@ def drafts_dir() -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False)) / "drafts"
 
 
+def outbox_dir() -> Path:
+    """Where calls taken while the database was unreachable wait to be sent."""
+    return Path(user_data_dir(APP_NAME, appauthor=False)) / "outbox"
+
+
 def resolve_database_url(cli_value: str | None) -> tuple[str, bool]:
     """The database URL to use, and whether it is the default local file."""
     if cli_value:

@@ -22,7 +22,8 @@ from .domain.permissions import Permission
 from .dtos.changes import OpChanges
 from .dtos.users import UserInfo
 from .operations import Operations
-from .persistence.change_feed import ChangeFeed
+from .outbox import Outbox
+from .persistence.change_feed import ChangeFeed, database_reachable
 from .persistence.database import Database
 from .persistence.local_file import integrity_problem
 from .persistence.migrations import SchemaState, schema_state, upgrade
@@ -166,6 +167,15 @@ class Workspace:
                 self.ctx, *(import_module(f"{__package__}.{name}") for name in modules),
                 changed=self._broadcast, is_open=lambda: not self.closed)
         return self._areas[area]
+
+    def outbox(self, folder=None) -> Outbox:
+        """This person's calls waiting on this PC for the database (see outbox.py)."""
+        return Outbox(self.user.username, self.location, folder)
+
+    def reachable(self) -> bool:
+        """Whether the database answers now, asked over a new connection within 2 seconds
+        (a pooled one could hang on a dead network); a local file always does."""
+        return database_reachable(self.ctx.database.engine)
 
     def watch_other_desks(self) -> None:
         """Tell listeners, from a thread of its own, what other desks change (see subscribe)."""

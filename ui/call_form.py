@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import QWidget
 from shiboken6 import isValid
 
 from contactdesk.domain.call_input import check_call
-from contactdesk.domain.errors import FieldIssue, ValidationError
+from contactdesk.domain.errors import FieldIssue, Unreachable, ValidationError
 from contactdesk.domain.validation import Findings, check_postcode, parse_phone
 from contactdesk.dtos.calls import CallerHistory, CallInput, CallSaved
 from contactdesk.dtos.catalogue import AddressMatch, CategoryInfo, ServiceInfo
@@ -84,6 +85,9 @@ class CallForm(QWidget):
         self._tick.timeout.connect(self._show_elapsed)
         self._phone_timer = self._single_shot(self.PHONE_DEBOUNCE_MS, self._check_phone)
         self.drafts: DraftFile | None = None  # set by the window: where the draft is kept
+        # Set by the window: keeps a call the database could not take (ui/offline.py).
+        self.keep_offline: Callable[[CallInput], None] | None = None
+        self._sending_input: CallInput | None = None
         self._draft_timer = self._single_shot(self.DRAFT_DELAY_MS, self._keep_draft)
         self._duplicate_timer = self._single_shot(self.DUPLICATE_DEBOUNCE_MS, self._check_duplicates)
 
@@ -197,11 +201,27 @@ class CallForm(QWidget):
             self._show_errors(findings.errors)
             return
         self._saving = True
+        self._sending_input = data
         ui.save_button.setText("Saving…")
         generation = self._generation
         self._runner.run(lambda: self._workspace.calls.log_call(data),
                          lambda saved: self._saved(generation, saved),
                          lambda exc: self._save_failed(generation, exc), write=True)
+
+    def _keep_until_back(self) -> bool:
+        """The database cannot take the call: keep it on this PC for later (True when kept)."""
+        try:
+            self.keep_offline(self._sending_input)
+        except OSError as exc:
+            self.ui.set_save_error(f"Not saved, and it cannot be kept on this PC either "
+                                   f"({exc.strerror or exc}): everything typed is kept here.")
+            return True
+        self.drop_draft()
+        self.start_call()
+        self.ui.set_notice("The database could not be reached: that call is kept on this PC "
+                           "and is sent as soon as it is back. Tell the caller their reference "
+                           "will follow.")
+        return True
 
     # -- the draft on disk -----------------------------------------------------------
     def _draft_changed(self, *_args) -> None:
@@ -269,6 +289,9 @@ class CallForm(QWidget):
             return
         self._saving = False
         self.ui.save_button.setText(self.ui.SAVE_TEXT)
+        if isinstance(exc, Unreachable) and self.keep_offline is not None \
+                and generation == self._generation and self._keep_until_back():
+            return
         detail = (str(exc) or type(exc).__name__).splitlines()[0][:300]
         if generation != self._generation:
             self.ui.set_save_error(f"The previous call was not saved: {detail}")

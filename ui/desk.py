@@ -77,6 +77,7 @@ class Desk(QObject):
         window.raise_()
         window.activateWindow()  # the keyboard goes to the desk, not to the closed dialog
         window.keep_drafts()
+        window.work_offline()
         workspace.watch_other_desks()  # lists and the open case follow other desks' saves
         self.signedIn.emit(window)
         url = self.url  # a damaged local file is said so at once, never used silently

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTabWidget,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -26,6 +27,7 @@ from .case_detail import CaseDetailView
 from .case_list import CaseListView
 from .complaints_page import ComplaintsPage
 from .dashboard import DashboardView
+from .offline import OfflineDesk, waiting_text
 from .privacy_page import PrivacyPage
 from .reports_view import ReportsView
 from .service_deadlines import ServiceDeadlinesView
@@ -96,7 +98,21 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(self.privacy, "Privacy")
             self.tabs.setTabToolTip(self.tabs.count() - 1,
                                     "Subject access requests and retention (administrators)")
-        self.setCentralWidget(self.tabs)
+        # Shown while the database cannot be reached (ui/offline.py).
+        self.offline_banner = QLabel(self)
+        self.offline_banner.setObjectName("offlineBanner")
+        self.offline_banner.setWordWrap(True)
+        self.offline_banner.setStyleSheet(
+            "QLabel#offlineBanner { background: #fff3cd; color: #5c4400; padding: 6px 10px; "
+            "border-bottom: 1px solid #e0c060; font-weight: bold; }")
+        self.offline_banner.hide()
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.offline_banner)
+        layout.addWidget(self.tabs)
+        self.setCentralWidget(central)
         self.tabs.currentChanged.connect(lambda _index: self._split_cases_page())
 
         self.action_new_call = self._action("actionNewCall", "New call", self.new_call,
@@ -126,6 +142,10 @@ class MainWindow(QMainWindow):
 
         self.busy = QLabel("", self)
         self.statusBar().addPermanentWidget(self.busy)
+        self.outbox_status = QLabel("", self)
+        self.outbox_status.setObjectName("outboxStatus")
+        self.statusBar().addPermanentWidget(self.outbox_status)
+        self.offline = None  # ui/offline.py, once work_offline() is called
         self.statusBar().addPermanentWidget(
             QLabel(f"{user.full_name} ({user.role}) · {workspace.location}", self))
 
@@ -169,6 +189,10 @@ class MainWindow(QMainWindow):
             self.call_form.restore_draft(draft)
         else:
             drafts.remove()
+
+    def work_offline(self, folder=None) -> None:
+        """Watch the connection, keep calls on this PC while it is down, send them after."""
+        self.offline = OfflineDesk(self, folder)
 
     def drop_draft(self) -> None:
         """The person chose to lose the typed call (or there is none): no draft to offer."""
@@ -270,6 +294,15 @@ class MainWindow(QMainWindow):
                                      "A call is typed and not saved. Close and lose it?"):
             event.ignore()
             return
+        waiting = len(self.offline.sender.outbox) if self.offline is not None else 0
+        if waiting and self.ask_before_close and not self.confirm_discard(
+                "Calls are waiting to be sent",
+                f"{waiting_text(waiting).capitalize()}: they stay on this PC and are sent the "
+                "next time you sign in here. Close anyway?"):
+            event.ignore()
+            return
         self.drop_draft()
+        if self.offline is not None:
+            self.offline.stop()
         self.runner.wait_for_all()
         super().closeEvent(event)

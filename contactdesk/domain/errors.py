@@ -52,3 +52,7 @@ class PermissionDenied(ContactDeskError):
 
 class UnusableInput(ContactDeskError):
     """The whole input cannot be used: unreadable, not CSV, or missing columns (CLI exit 2)."""
+
+
+class Unreachable(ContactDeskError):
+    """The database could not be reached: nothing was saved (or whether it was is being settled)."""

@@ -93,3 +93,20 @@ class ChangeFeed:
                     for note in connection.notifies(timeout=0.01):
                         kinds |= TABLE_KINDS.get(note.payload, frozenset())
                     self._deliver(frozenset(kinds))
+
+
+def database_reachable(engine: Engine, timeout_s: int = 2) -> bool:
+    """A fresh connection and ``SELECT 1`` within ``timeout_s``: is the server there now?"""
+    if engine.dialect.name == "sqlite":
+        return True
+    import psycopg
+
+    url = engine.url
+    try:
+        with psycopg.connect(host=url.host, port=url.port, user=url.username,
+                             password=url.password, dbname=url.database, autocommit=True,
+                             connect_timeout=timeout_s) as connection:
+            connection.execute("SELECT 1")
+        return True
+    except psycopg.Error:
+        return False

@@ -12,7 +12,7 @@ import sqlite3
 from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..domain.errors import ConflictError, ContactDeskError, PermissionDenied
+from ..domain.errors import ConflictError, ContactDeskError, PermissionDenied, Unreachable
 from .engine import DatabaseError, DatabaseUnavailable, database_name
 from .timeouts import LOCK_TIMEOUT_S, SQLITE_BUSY_S, STATEMENT_TIMEOUT_S
 
@@ -25,11 +25,11 @@ class DatabaseDamaged(DatabaseError):
     pass
 
 
-class ConnectionLost(DatabaseUnavailable):
+class ConnectionLost(DatabaseUnavailable, Unreachable):
     """The server went away mid-operation."""
 
 
-class SaveInDoubt(DatabaseUnavailable):
+class SaveInDoubt(DatabaseUnavailable, Unreachable):
     """The connection died during COMMIT and the database cannot be asked yet what happened."""
 
 

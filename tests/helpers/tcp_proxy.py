@@ -3,7 +3,8 @@
 ``with TcpProxy(host, port) as proxy:`` listens on ``proxy.port``; ``proxy.cut()``
 closes every open connection (a pulled cable that the kernel reports at once),
 ``proxy.stall()`` stops passing bytes while keeping connections open (a dead
-network), ``proxy.heal()`` undoes both for new traffic, and
+network), ``proxy.go_down()`` drops every connection and refuses new ones (a
+server gone), ``proxy.heal()`` undoes these for new traffic, and
 ``proxy.drop_reply_after(b"COMMIT")`` lets the next message containing those
 bytes reach the server and then closes the connections before the reply.
 """
@@ -28,6 +29,7 @@ class TcpProxy:
         self._drop_after: bytes | None = None
         self.dropped = threading.Event()
         self._running = True
+        self._down = False
 
     def __enter__(self) -> TcpProxy:
         threading.Thread(target=self._accept, daemon=True).start()
@@ -51,7 +53,13 @@ class TcpProxy:
     def stall(self) -> None:
         self._stalled.set()
 
+    def go_down(self) -> None:
+        """The server is gone: open connections drop and new ones are closed at once."""
+        self._down = True
+        self.cut()
+
     def heal(self) -> None:
+        self._down = False
         self._stalled.clear()
 
     def drop_reply_after(self, marker: bytes) -> None:
@@ -65,6 +73,9 @@ class TcpProxy:
                 client, _ = self._listener.accept()
             except OSError:
                 return
+            if self._down:
+                client.close()
+                continue
             try:
                 server = socket.create_connection(self._target, timeout=5)
             except OSError:
