@@ -49,6 +49,7 @@ from .case_panels import (
     set_role,
     show_error,
 )
+from .case_presence import AlsoOpenBy
 
 # How the fields the services name in a ValidationError are labelled on screen.
 _FIELD_NAMES = {"reason": "Reason", "routing_reason": "Reason for moving", "note": "Note",
@@ -161,6 +162,8 @@ class CaseDetailView(QWidget):
         header_row = QHBoxLayout()
         header_row.addWidget(self.reference)
         header_row.addWidget(self.status_badge)
+        self.also_open_by = AlsoOpenBy(self._workspace, self._runner, body)
+        header_row.addWidget(self.also_open_by)
         header_row.addStretch(1)
         # Left: the case and what was said about it; right: what to do with it, and what was done.
         left, right = QVBoxLayout(), QVBoxLayout()
@@ -200,6 +203,7 @@ class CaseDetailView(QWidget):
             for label in (self.error, self.status_panel.error, self.reassign_panel.error,
                           self.notes_panel.error, self.hold_panel.error):
                 show_error(label, "")
+            self.also_open_by.follow(reference)
         self._load()
 
     def on_operation_did_execute(self, changes: OpChanges) -> None:

@@ -302,6 +302,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.drop_draft()
+        self.case_detail.also_open_by.stop()
         if self.offline is not None:
             self.offline.stop()
         self.runner.wait_for_all()

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, text
 
 GROUPS = ("agent", "supervisor", "admin", "telephony")
-# Tables with row-level security (db/versions/0007).
-ROW_SECURED = ("cases", "complaint_stages", "audit_log")
+# Tables with row-level security (db/versions/0007 and 0009).
+ROW_SECURED = ("cases", "complaint_stages", "audit_log", "case_viewers")
 DESK = ("agent", "supervisor", "admin")
 SUPERVISION = ("supervisor", "admin")
 ADMIN = ("admin",)
@@ -73,6 +73,10 @@ def _grants() -> list[Grant]:
     add("callers", "UPDATE", DESK, _CALLER_COLUMNS)
     add("case_holds", "UPDATE", DESK, ("ended_at", "due_after", "ended_by_id"))
     add("call_cases", "UPDATE", DESK, ("link",))
+    # Who has which case open: everyone reads, each login writes its own rows (row security).
+    for privilege in ("SELECT", "INSERT", "DELETE"):
+        add("case_viewers", privilege, DESK)
+    add("case_viewers", "UPDATE", DESK, ("full_name", "seen_at"))
     # Statistics: the reports everyone prints read them; the app's call timer writes attempts.
     add(_TELEPHONY, "SELECT", GROUPS)
     add("call_attempts", "INSERT", GROUPS)

@@ -274,6 +274,18 @@ class Case(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+class CaseViewer(Base):
+    """Who has a case open right now (a desk says so every 20 s while it shows the case)."""
+
+    __tablename__ = "case_viewers"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    username: Mapped[str] = mapped_column(String(limits.ACTOR), primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(limits.PERSON_NAME))
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class CaseLocationWord(Base):
     """One word of a case's location, folded to lower case: the index behind "find by street".
 

@@ -106,6 +106,8 @@ AGENT_REFUSALS = [
     "SET ROLE supervisor",
     "UPDATE cases SET anonymised_at = now()",
     "UPDATE cases SET reference = 'SP-0000-000001'",
+    "INSERT INTO case_viewers (case_id, username, full_name, seen_at) "
+    "SELECT min(id), 'someone_else', 'Someone Else', now() FROM cases",
 ]
 
 
@@ -169,6 +171,7 @@ def test_each_role_still_does_its_own_work(council, case_and_complaint, tmp_path
     agent.cases.reassign(reference, "parking", "Abandoned on a parking bay")
     assert any(h.field == "service_id" for h in agent.cases.get_case(reference).history)
     agent.reports.daily_report(date(2026, 12, 1), tmp_path / "daily.pdf")
+    assert agent.cases.mark_viewing(reference) == ()  # its own "I have it open" row
     agent.close()
 
     supervisor = council.workspace("supervisor")
