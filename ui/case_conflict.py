@@ -1,5 +1,5 @@
-"""When a save meets a colleague's change: show who changed what, keep what was typed, let the
-agent choose (Redmine and Tryton do the same; never last-write-wins).
+"""When a save meets a colleague's change (a case or a complaint): show who changed what, keep
+what was typed, let the agent choose (Redmine and Tryton do the same; never last-write-wins).
 
 The choices: apply mine anyway (saved again over their change, audited like any
 save), keep only my note (what was typed goes on the case as a note, their
@@ -45,13 +45,14 @@ def changes_since(seen: tuple[HistoryEntry, ...], now: tuple[HistoryEntry, ...]
 
 class ConflictDialog(QDialog):
     def __init__(self, reference: str, pending: PendingWrite, changes: tuple[HistoryEntry, ...],
-                 names: dict[str, dict[int, str]], parent: QWidget | None = None):
+                 names: dict[str, dict[int, str]], parent: QWidget | None = None, *,
+                 created: str = "Case created"):
         super().__init__(parent)
         self.setObjectName("conflictDialog")
         self.setWindowTitle(f"{reference} was changed by someone else")
         self.setMinimumWidth(560)
         self.choice = Choice.DISCARD
-        lines = [f"{local_time(c.at)} · {c.user or 'System'} · {describe(c, names)}"
+        lines = [f"{local_time(c.at)} · {c.user or 'System'} · {describe(c, names, None, created)}"
                  for c in changes] or ["(a change not shown in the history)"]
         intro = QLabel(f"While you were working on {reference}, someone else saved it first:")
         intro.setWordWrap(True)

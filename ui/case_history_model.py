@@ -56,10 +56,10 @@ class CaseHistoryModel(FlatTableModel):
 
 
 def describe(entry: HistoryEntry, names: dict[str, dict[int, str]],
-             duplicate_of: str | None = None) -> str:
+             duplicate_of: str | None = None, created: str = "Case created") -> str:
     """One line for an audit entry: "Case created", "Status: New → Routed"."""
     if entry.action == "create":
-        return "Case created"
+        return created
     if entry.action == "delete":
         return "Case deleted"
     field = entry.field or ""

@@ -29,6 +29,7 @@ from contactdesk.domain.errors import ConflictError, ContactDeskError, Validatio
 from contactdesk.domain.permissions import HANDLER_ROLES, Permission
 from contactdesk.dtos.complaints import ComplaintDetail
 
+from .case_conflict import Choice, ConflictDialog, PendingWrite, changes_since
 from .case_format import phone_display
 from .case_panels import error_label, facts_form, placeholder_or_body, show_error
 from .complaints_form import pydate
@@ -64,6 +65,7 @@ class ComplaintDetailView(QWidget):
         self._workspace, self._runner = workspace, runner
         self.handler = workspace.may(Permission.HANDLE_COMPLAINTS)
         self.detail: ComplaintDetail | None = None
+        self.conflict_dialog: ConflictDialog | None = None
         self._reference: str | None = None
         self._generation = 0
         self._saving = False
@@ -286,31 +288,64 @@ class ComplaintDetailView(QWidget):
         panel, d = self.current_panel, self.detail
         if panel is None or d is None or self._saving:
             return
-        ops, ref, version = self._workspace.complaints, d.reference, d.version
+        ops, ref = self._workspace.complaints, d.reference
         if panel is self.assign:
             officer = panel.officer.currentData()
-            work = lambda: ops.assign_officer(ref, officer,  # noqa: E731
-                                              expected_version=version)
+            work = lambda v: ops.assign_officer(ref, officer, expected_version=v)  # noqa: E731
+            what = "change the officer"
         elif panel is self.acknowledge:
             day = panel.chosen_day
-            work = lambda: ops.acknowledge(ref, day, expected_version=version)  # noqa: E731
+            work = lambda v: ops.acknowledge(ref, day, expected_version=v)  # noqa: E731
+            what = "record the acknowledgement"
         elif panel is self.extend:
             days, reason = panel.days.value(), panel.reason.text()
-            work = lambda: ops.extend(ref, days, reason, expected_version=version)  # noqa: E731
+            work = lambda v: ops.extend(ref, days, reason, expected_version=v)  # noqa: E731
+            what = f"extend the deadline by {days} working days"
         elif panel is self.outcome:
             outcome, day = panel.outcome.currentData() or "", pydate(panel.day)
             lessons, remedy = panel.lessons.toPlainText(), panel.remedy.toPlainText()
-            work = lambda: ops.record_outcome(  # noqa: E731
-                ref, outcome, day, lessons_learnt=lessons, remedy=remedy,
-                expected_version=version)
+            work = lambda v: ops.record_outcome(  # noqa: E731
+                ref, outcome, day, lessons_learnt=lessons, remedy=remedy, expected_version=v)
+            what = "record the outcome"
         else:
             stage, officer = panel.stage.currentData() or "", panel.officer.currentData()
             reason, day = panel.reason.text(), pydate(panel.day)
-            work = lambda: ops.escalate(ref, officer, reason,  # noqa: E731
-                                        stage=stage, opened_on=day, expected_version=version)
+            work = lambda v: ops.escalate(ref, officer, reason,  # noqa: E731
+                                          stage=stage, opened_on=day, expected_version=v)
+            what = "escalate it"
+        self._run(panel, PendingWrite(what, work, "", panel.clear_input, d.history), d.version)
+
+    def _run(self, panel, pending: PendingWrite, version: int) -> None:
+        ref = self.detail.reference
         self._saving = True
-        self._runner.run(work, lambda detail: self._saved(panel, detail),
-                         lambda exc: self._failed(panel, ref, exc), write=True)
+        self._runner.run(lambda: pending.redo(version), lambda detail: self._saved(panel, detail),
+                         lambda exc: self._failed(panel, ref, exc, pending), write=True)
+
+    def _conflict(self, panel, detail: ComplaintDetail, pending: PendingWrite) -> None:
+        """Show their change, then let the person choose (apply theirs anyway, or discard)."""
+        if detail.reference != self._reference:
+            return
+        self.detail = detail
+        self._render(detail)
+        dialog = ConflictDialog(detail.reference, pending,
+                                changes_since(pending.seen_history, detail.history),
+                                {"officer_id": self._officer_names()}, self,
+                                created="Stage opened")
+        dialog.finished.connect(lambda _code: self._conflict_choice(dialog.choice, panel, pending))
+        self.conflict_dialog = dialog
+        dialog.open()
+
+    def _conflict_choice(self, choice: Choice, panel, pending: PendingWrite) -> None:
+        if choice is Choice.APPLY_MINE and self.detail is not None:
+            self._run(panel, pending, self.detail.version)
+        else:
+            pending.clear_typed()
+            show_error(self.error, "")
+
+    def _officer_names(self) -> dict[int, str]:
+        combo = self.assign.officer  # every officer who may be named
+        return {combo.itemData(i): combo.itemText(i) for i in range(combo.count())
+                if combo.itemData(i) is not None}
 
     def _saved(self, panel, detail: ComplaintDetail) -> None:
         self._saving = False
@@ -322,15 +357,16 @@ class ComplaintDetailView(QWidget):
             self._render(detail)
         self.complaintChanged.emit(detail.reference)
 
-    def _failed(self, panel, reference: str, exc: Exception) -> None:
+    def _failed(self, panel, reference: str, exc: Exception, pending: PendingWrite) -> None:
         self._saving = False
         if reference != self._reference:
             return
         if isinstance(exc, ConflictError):
             show_error(self.error, f"Someone else changed {reference} while you were working on "
-                       "it. Their change is shown now and what you typed is kept: check it and "
-                       "try again.")
-            self.reload()
+                       "it: what you typed is kept.")
+            ops = self._workspace.complaints
+            self._runner.run(lambda: ops.get_complaint(reference),
+                             lambda detail: self._conflict(panel, detail, pending))
         elif isinstance(exc, ValidationError):
             show_error(panel.error, "; ".join(
                 f"{_FIELD_LABELS.get(i.field, i.field)}: {i.message}" for i in exc.issues))

@@ -8,6 +8,7 @@ from datetime import date
 
 from ..domain.complaints import Countdown
 from ..domain.errors import FieldIssue
+from .cases import HistoryEntry
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,8 @@ class ComplaintDetail:
     countdown: Countdown | None  # the open stage's next deadline; None when closed
     actions: tuple[str, ...]  # assign, acknowledge, extend, respond, escalate
     next_stages: tuple[str, ...]  # where an escalation may go now
+    # The complaint's and its stages' changes from the audit, oldest first.
+    history: tuple[HistoryEntry, ...] = ()
 
     @property
     def current(self) -> StageInfo:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -28,10 +28,9 @@ from ..domain.permissions import Permission
 from ..domain.validation import Findings, clean_text
 from ..domain.words import NOTE_VISIBILITY
 from ..domain.working_days import due_after_holds
-from ..dtos.cases import CaseDetail, CaseSummary, HistoryEntry, HoldInfo, NoteInfo
+from ..dtos.cases import CaseDetail, CaseSummary, HoldInfo, NoteInfo
 from ..dtos.changes import Changed
 from ..persistence.models import (
-    AuditEntry,
     Call,
     CallCase,
     Caller,
@@ -46,6 +45,7 @@ from ..persistence.models import (
 from ..persistence.uow import UnitOfWork
 from . import catalogue
 from .calls import duplicate_window
+from .record_history import history_of
 from .settings import load_settings
 
 
@@ -286,17 +286,7 @@ def get_case(ctx: ServiceContext, reference: str) -> CaseDetail:
                 .join(CallCase, CallCase.call_id == Call.id)
                 .where(CallCase.case_id == case.id).order_by(Call.started_at))
         )
-        # A change made by an account without a users row (an operating-system
-        # account) is shown under the name it signed in with.
-        history = tuple(
-            HistoryEntry(a.at, name, a.action, a.field, a.old_value, a.new_value)
-            for a, name in s.execute(
-                select(AuditEntry, func.coalesce(User.full_name, AuditEntry.actor))
-                .outerjoin(User, User.id == AuditEntry.user_id)
-                .where(AuditEntry.entity == Case.__tablename__,
-                       AuditEntry.entity_id == str(case.id))
-                .order_by(AuditEntry.id))
-        )
+        history = history_of(s, [(Case.__tablename__, case.id)])
         held = _open_hold(s, case)
         hold_info = HoldInfo(held.started_at, held.reason,
                              s.scalar(select(User.full_name).where(User.id == held.started_by_id)),

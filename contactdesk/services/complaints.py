@@ -58,6 +58,7 @@ from ..persistence.models import (
 from ..persistence.references import allocate_references
 from ..persistence.restricted import record_stage_outcome
 from . import catalogue
+from .record_history import history_of
 from .settings import load_settings
 
 
@@ -340,7 +341,9 @@ def _detail(s: Session, c: Complaint, today: date) -> ComplaintDetail:
         description=c.description, desired_outcome=c.desired_outcome, channel=c.channel,
         received_on=c.received_on, closed_on=c.closed_on, case_reference=case_reference,
         call_id=c.call_id, logged_by=names.get(c.logged_by_id), version=c.version,
-        stages=stages, countdown=clock, actions=tuple(actions), next_stages=next_stages)
+        stages=stages, countdown=clock, actions=tuple(actions), next_stages=next_stages,
+        history=history_of(s, [(Complaint.__tablename__, c.id)]
+                           + [(ComplaintStage.__tablename__, row.id) for row in rows]))
 
 
 def _stage_info(row: ComplaintStage, names: dict[int, str], calendar: WorkingDays) -> StageInfo:

@@ -275,6 +275,32 @@ def test_someone_elses_change_is_shown_and_what_was_typed_kept(qtbot, runner, ja
     qtbot.waitUntil(lambda: detail.detail.current.officer == "Andrew Bramall")
     assert detail.extend.reason.text() == "Waiting for the contractor"
     assert detail.detail.current.extension_days == 0
+    # Who changed what is listed; the person applies theirs anyway.
+    dialog = detail.conflict_dialog
+    assert dialog.isVisible() and not dialog.keep_note.isEnabled()  # complaints have no notes
+    listed = dialog.findChild(QLabel, "conflictChanges").text()
+    assert "Andrew Bramall" in listed and "Officer" in listed
+    dialog.apply_mine.click()
+    qtbot.waitUntil(lambda: detail.detail.current.extension_days == 10)
+    assert janet.complaints.get_complaint(reference).current.officer == "Andrew Bramall"
+
+
+def test_a_conflict_discarded_keeps_their_change_only(qtbot, runner, janet, andrew):
+    reference = janet.complaints.log_complaint(ComplaintInput(
+        complainant_name="Ann Jones", service="Housing", description="Repair not done")).reference
+    page = make_page(qtbot, janet, runner)
+    page.open_complaint(reference)
+    detail = page.detail
+    qtbot.waitUntil(lambda: detail.detail is not None)
+    andrew.complaints.assign_officer(reference, andrew.user.id)
+    detail.choose_action("extend")
+    type_into(qtbot, detail.extend.reason, "Waiting for the contractor")
+    ctrl_enter(qtbot, detail.extend.reason)
+    qtbot.waitUntil(lambda: detail.conflict_dialog is not None
+                    and detail.conflict_dialog.isVisible())
+    detail.conflict_dialog.discard.click()
+    assert detail.extend.reason.text() == ""
+    assert janet.complaints.get_complaint(reference).current.extension_days == 0
 
 
 def test_every_input_is_labelled_with_a_unique_alt_letter(qtbot, runner, janet):
