@@ -1,6 +1,6 @@
-"""A person's half-typed call, kept on disk so a crash or a closed window never loses it.
+"""A person's half-typed call (or case note), kept on disk so a crash never loses it.
 
-One file per person and database in the person's own data folder, readable
+One file per kind, person and database in the person's own data folder, readable
 only by them (0600 in a 0700 folder), written whole or not at all (a
 temporary file renamed over the old one). The call form writes it a moment
 after each change and removes it once the call is saved or cleared.
@@ -19,11 +19,12 @@ from contactdesk.config import drafts_dir
 
 
 class DraftFile:
-    def __init__(self, username: str, database_url: str, folder: Path | None = None):
+    def __init__(self, username: str, database_url: str, folder: Path | None = None, *,
+                 kind: str = "call"):
         self.folder = folder or drafts_dir()
         where = hashlib.sha256(database_url.encode()).hexdigest()[:12]
         person = re.sub(r"[^A-Za-z0-9_.-]", "_", username)[:60]
-        self.path = self.folder / f"call-{person}-{where}.json"
+        self.path = self.folder / f"{kind}-{person}-{where}.json"
 
     def write(self, draft: dict) -> None:
         """Raises OSError when the draft cannot be kept (the form says so)."""

@@ -8,7 +8,7 @@ says so, reloads to show their change and keeps what the agent typed.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QPalette, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,6 +27,7 @@ from contactdesk.dtos.cases import CaseDetail
 from contactdesk.dtos.changes import Changed, OpChanges
 from contactdesk.workspace import ELSEWHERE
 
+from .call_draft import DraftFile
 from .case_conflict import Choice, ConflictDialog, PendingWrite, changes_since
 from .case_format import (
     CALL_LINK_LABELS,
@@ -80,6 +81,11 @@ class CaseDetailView(QWidget):
         self._generation = 0
         self._saving = False
         runner.follow_changes(workspace, self.on_operation_did_execute)
+        self.note_drafts: DraftFile | None = None  # set by the window: the note being typed
+        self._note_timer = QTimer(self)
+        self._note_timer.setSingleShot(True)
+        self._note_timer.setInterval(1500)
+        self._note_timer.timeout.connect(self._keep_note_draft)
         self._service_names: dict[int, str] = {}
         self._category_names: dict[int, str] = {}
 
@@ -120,6 +126,7 @@ class CaseDetailView(QWidget):
         self.status_panel = StatusPanel(body)
         self.reassign_panel = ReassignPanel(body)
         self.notes_panel = NotesPanel(body)
+        self.notes_panel.text.textChanged.connect(lambda: self._note_timer.start())
         self.status_panel.applyRequested.connect(self.apply_status_change)
         self.reassign_panel.reassignRequested.connect(self.reassign)
         self.notes_panel.addRequested.connect(self.add_note)
@@ -205,6 +212,26 @@ class CaseDetailView(QWidget):
                 show_error(label, "")
             self.also_open_by.follow(reference)
         self._load()
+
+    def _keep_note_draft(self) -> None:
+        """The note being typed, on disk (removed once saved, cleared or empty)."""
+        if self.note_drafts is None:
+            return
+        text = self.notes_panel.text.toPlainText()
+        try:
+            if text.strip() and self._reference:
+                self.note_drafts.write({"reference": self._reference, "note": text})
+            else:
+                self.note_drafts.remove()
+        except OSError as exc:
+            show_error(self.notes_panel.error, f"This note is not being kept as a draft "
+                       f"({exc.strerror or exc}): add it before closing the app.")
+
+    def restore_note(self, draft: dict) -> None:
+        reference, note = str(draft.get("reference") or ""), str(draft.get("note") or "")
+        if reference and note:
+            self.show_case(reference)
+            self.notes_panel.text.setPlainText(note)
 
     def on_operation_did_execute(self, changes: OpChanges) -> None:
         """Another desk changed cases: show the open one as it now is (what is typed stays)."""

@@ -178,8 +178,18 @@ class MainWindow(QMainWindow):
             action.setEnabled(not covered)
 
     def keep_drafts(self, folder=None) -> None:
-        """Autosave the call being typed; offer back a draft a crash or a close left behind."""
-        drafts = DraftFile(self.workspace.user.username, self.workspace.location, folder)
+        """Autosave the call and the case note being typed; offer back what a crash left."""
+        user, location = self.workspace.user.username, self.workspace.location
+        notes = DraftFile(user, location, folder, kind="note")
+        self.case_detail.note_drafts = notes
+        note = notes.read()
+        if note is not None:
+            if self.restore_note_wanted(note):
+                self.open_case(str(note.get("reference") or ""))
+                self.case_detail.restore_note(note)
+            else:
+                notes.remove()
+        drafts = DraftFile(user, location, folder)
         self.call_form.drafts = drafts
         draft = drafts.read()
         if draft is None:
@@ -197,6 +207,15 @@ class MainWindow(QMainWindow):
     def drop_draft(self) -> None:
         """The person chose to lose the typed call (or there is none): no draft to offer."""
         self.call_form.drop_draft()
+
+    def restore_note_wanted(self, draft: dict) -> bool:
+        answer = QMessageBox.question(
+            self, "Restore the unsaved note?",
+            f"A note on {draft.get('reference', 'a case')} was being typed and never added (the "
+            "app closed first). Put it back to finish and add it?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes)
+        return answer == QMessageBox.StandardButton.Yes
 
     def restore_draft_wanted(self, draft: dict) -> bool:
         caller = draft.get("name") or draft.get("phone") or "a caller"

@@ -43,7 +43,10 @@ class ConnectionWatch(QObject):
             now = self._workspace.reachable()
             if now != self.reachable and not self._stop.is_set():
                 self.reachable = now
-                self.reachableChanged.emit(now)  # queued to the GUI thread
+                try:
+                    self.reachableChanged.emit(now)  # queued to the GUI thread
+                except RuntimeError:  # the window went while the database was being asked
+                    return
             self._stop.wait(CHECK_EVERY_S)
 
 
