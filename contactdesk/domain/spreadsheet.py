@@ -9,6 +9,11 @@ which spreadsheets show as text and do not evaluate (OWASP "CSV Injection").
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
+from .working_time import LONDON
+
+DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
@@ -19,3 +24,22 @@ def neutralise_formula(text: str | None) -> str:
     if text.startswith(FORMULA_STARTS):
         return "'" + text
     return text
+
+
+class Safe(str):
+    """Text the caller has checked is not a formula (e.g. +441709823456): written as it is."""
+
+
+def csv_cell(value) -> object:
+    """A value as a CSV cell: London local times, ISO dates, text guarded against formulas."""
+    if value is None:
+        return ""
+    if isinstance(value, Safe):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.astimezone(LONDON).strftime(DATETIME_FORMAT)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return neutralise_formula(value)
+    return value

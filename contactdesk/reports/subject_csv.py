@@ -14,43 +14,27 @@ import os
 import re
 import uuid
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
 from pathlib import Path
 
 from ..domain.errors import UnusableInput
-from ..domain.spreadsheet import neutralise_formula
-from ..domain.working_time import LONDON
+from ..domain.spreadsheet import Safe, csv_cell
 from ..dtos.subject_access import SubjectRecords
 
-DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 CHECK_MENTION = "someone else's record: check before disclosing"
 _E164 = re.compile(r"\+[1-9][0-9]{1,14}")
 
 
-class _Phone(str):
-    """A number in E.164 (a '+' and digits only): safe to leave as it is."""
-
-
 def _phone(value: str | None):
-    return _Phone(value) if value and _E164.fullmatch(value) else value
+    """A number in E.164 (a '+' and digits only) is safe to leave as it is."""
+    return Safe(value) if value and _E164.fullmatch(value) else value
 
 
 def cell(value) -> object:
-    if value is None:
-        return ""
-    if isinstance(value, _Phone):
-        return str(value)
-    if isinstance(value, datetime):
-        return value.astimezone(LONDON).strftime(DATETIME_FORMAT)
-    if isinstance(value, date):
-        return value.isoformat()
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, (tuple, list)):
         value = "; ".join(str(v) for v in value)
-    if isinstance(value, str):
-        return neutralise_formula(value)
-    return value
+    return csv_cell(value)
 
 
 def _tables(r: SubjectRecords) -> list[tuple[str, Sequence[str], Iterable[Sequence]]]:

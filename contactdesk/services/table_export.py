@@ -17,29 +17,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..domain.errors import UnusableInput
-from ..domain.spreadsheet import neutralise_formula
+from ..domain.spreadsheet import Safe, csv_cell, neutralise_formula
 from ..domain.working_time import LONDON
 
-DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 FORMATS = (".csv", ".xlsx")
-
-
-class Safe(str):
-    """Text the caller has checked is not a formula (e.g. +441709823456)."""
-
-
-def _csv_cell(value) -> object:
-    if value is None:
-        return ""
-    if isinstance(value, Safe):
-        return str(value)
-    if isinstance(value, datetime):
-        return value.astimezone(LONDON).strftime(DATETIME_FORMAT)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, str):
-        return neutralise_formula(value)
-    return value
 
 
 def _excel_cell(value) -> object:
@@ -94,7 +75,7 @@ def _write_csv(descriptor: int, columns, rows) -> int:
         writer = csv.writer(handle)
         writer.writerow(columns)
         for row in rows:
-            writer.writerow([_csv_cell(v) for v in row])
+            writer.writerow([csv_cell(v) for v in row])
             written += 1
     return written
 
