@@ -8,7 +8,7 @@ says so, reloads to show their change and keeps what the agent typed.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QPalette, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,6 +29,7 @@ from contactdesk.workspace import ELSEWHERE
 
 from .call_draft import DraftFile
 from .case_conflict import Choice, ConflictDialog, PendingWrite, changes_since
+from .case_edit_draft import CaseEditDraft
 from .case_format import (
     CALL_LINK_LABELS,
     DATETIME_SAMPLE,
@@ -81,11 +82,10 @@ class CaseDetailView(QWidget):
         self._generation = 0
         self._saving = False
         runner.follow_changes(workspace, self.on_operation_did_execute)
-        self.note_drafts: DraftFile | None = None  # set by the window: the note being typed
-        self._note_timer = QTimer(self)
-        self._note_timer.setSingleShot(True)
-        self._note_timer.setInterval(1500)
-        self._note_timer.timeout.connect(self._keep_note_draft)
+        self.edit_draft: CaseEditDraft | None = None  # set by keep_drafts: what is typed, on disk
+        # (version, history entries seen) a restored draft was typed against: its first save
+        # is made against that version, so a change made meanwhile meets the conflict dialog.
+        self._pinned: tuple[int, int] | None = None
         self._service_names: dict[int, str] = {}
         self._category_names: dict[int, str] = {}
 
@@ -126,7 +126,6 @@ class CaseDetailView(QWidget):
         self.status_panel = StatusPanel(body)
         self.reassign_panel = ReassignPanel(body)
         self.notes_panel = NotesPanel(body)
-        self.notes_panel.text.textChanged.connect(lambda: self._note_timer.start())
         self.status_panel.applyRequested.connect(self.apply_status_change)
         self.reassign_panel.reassignRequested.connect(self.reassign)
         self.notes_panel.addRequested.connect(self.add_note)
@@ -211,27 +210,25 @@ class CaseDetailView(QWidget):
                           self.notes_panel.error, self.hold_panel.error):
                 show_error(label, "")
             self.also_open_by.follow(reference)
+            self._pinned = None
         self._load()
 
-    def _keep_note_draft(self) -> None:
-        """The note being typed, on disk (removed once saved, cleared or empty)."""
-        if self.note_drafts is None:
-            return
-        text = self.notes_panel.text.toPlainText()
-        try:
-            if text.strip() and self._reference:
-                self.note_drafts.write({"reference": self._reference, "note": text})
-            else:
-                self.note_drafts.remove()
-        except OSError as exc:
-            show_error(self.notes_panel.error, f"This note is not being kept as a draft "
-                       f"({exc.strerror or exc}): add it before closing the app.")
+    def keep_drafts(self, drafts: DraftFile) -> None:
+        """Autosave what is typed on the open case to ``drafts``."""
+        self.edit_draft = CaseEditDraft(self, drafts)
 
-    def restore_note(self, draft: dict) -> None:
-        reference, note = str(draft.get("reference") or ""), str(draft.get("note") or "")
-        if reference and note:
-            self.show_case(reference)
-            self.notes_panel.text.setPlainText(note)
+    def restore_draft(self, draft: dict) -> None:
+        if self.edit_draft is not None:
+            self.edit_draft.restore(draft)
+
+    def pin_version(self, version: int, history_seen: int) -> None:
+        """What is on screen was typed against ``version``: save it against that, not the latest."""
+        if self.detail is None:
+            return
+        self._pinned = (version, history_seen)
+        if self.detail.summary.version != version:
+            show_error(self.error, f"{self.detail.summary.reference} was changed by someone else "
+                       "after this was typed: saving it first shows you what changed.")
 
     def on_operation_did_execute(self, changes: OpChanges) -> None:
         """Another desk changed cases: show the open one as it now is (what is typed stays)."""
@@ -407,14 +404,19 @@ class CaseDetailView(QWidget):
         reference, body, visibility = self.detail.summary.reference, panel.body, panel.chosen_visibility
         cases = self._workspace.cases
         self._write(lambda _version: cases.add_note(reference, body, visibility),
-                    panel.error, panel.text, panel.text.clear, what="add a note", typed=body)
+                    panel.error, panel.text, panel.text.clear, what="add a note", typed=body,
+                    versioned=False)
 
     def _write(self, work, error: QLabel, field: QWidget, clear_typed, *, what: str,
-               typed: str = "", version: int | None = None) -> None:
+               typed: str = "", version: int | None = None, versioned: bool = True) -> None:
         """Save in the background against the version on screen (or ``version``)."""
         detail = self.detail
         reference = detail.summary.reference
-        pending = PendingWrite(what, work, typed.strip(), clear_typed, detail.history)
+        seen = detail.history
+        if versioned and version is None and self._pinned is not None:
+            (version, history_seen), self._pinned = self._pinned, None
+            seen = detail.history[:history_seen]
+        pending = PendingWrite(what, work, typed.strip(), clear_typed, seen)
         version = detail.summary.version if version is None else version
         self._saving = True
         self._runner.run(lambda: work(version),

@@ -178,17 +178,17 @@ class MainWindow(QMainWindow):
             action.setEnabled(not covered)
 
     def keep_drafts(self, folder=None) -> None:
-        """Autosave the call and the case note being typed; offer back what a crash left."""
+        """Autosave the call and the case edit being typed; offer back what a crash left."""
         user, location = self.workspace.user.username, self.workspace.location
-        notes = DraftFile(user, location, folder, kind="note")
-        self.case_detail.note_drafts = notes
-        note = notes.read()
-        if note is not None:
-            if self.restore_note_wanted(note):
-                self.open_case(str(note.get("reference") or ""))
-                self.case_detail.restore_note(note)
+        edits = DraftFile(user, location, folder, kind="case")
+        self.case_detail.keep_drafts(edits)
+        edit = edits.read()
+        if edit is not None:
+            if self.restore_case_edit_wanted(edit):
+                self.open_case(str(edit.get("reference") or ""))
+                self.case_detail.restore_draft(edit)
             else:
-                notes.remove()
+                edits.remove()
         drafts = DraftFile(user, location, folder)
         self.call_form.drafts = drafts
         draft = drafts.read()
@@ -208,11 +208,11 @@ class MainWindow(QMainWindow):
         """The person chose to lose the typed call (or there is none): no draft to offer."""
         self.call_form.drop_draft()
 
-    def restore_note_wanted(self, draft: dict) -> bool:
+    def restore_case_edit_wanted(self, draft: dict) -> bool:
         answer = QMessageBox.question(
-            self, "Restore the unsaved note?",
-            f"A note on {draft.get('reference', 'a case')} was being typed and never added (the "
-            "app closed first). Put it back to finish and add it?",
+            self, "Restore the unsaved change?",
+            f"A change to {draft.get('reference', 'a case')} was being typed and never saved (the "
+            "app closed first). Put it back on the case to finish and save it?",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.Yes)
         return answer == QMessageBox.StandardButton.Yes

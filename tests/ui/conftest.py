@@ -94,7 +94,7 @@ def _closing_a_window_with_a_typed_call_discards_it(monkeypatch):
 
     monkeypatch.setattr(MainWindow, "confirm_discard", lambda self, title, question: True)
     monkeypatch.setattr(MainWindow, "restore_draft_wanted", lambda self, draft: False)
-    monkeypatch.setattr(MainWindow, "restore_note_wanted", lambda self, draft: False)
+    monkeypatch.setattr(MainWindow, "restore_case_edit_wanted", lambda self, draft: False)
 
 
 @pytest.fixture(autouse=True)

@@ -97,28 +97,3 @@ def test_closing_with_the_call_discarded_leaves_no_draft(qtbot, open_window):
     qtbot.waitUntil(lambda: window.call_form.drafts.path.exists(), timeout=2500)
     window.close()  # the question is answered "discard" in these tests
     assert not window.call_form.drafts.path.exists()
-
-
-def test_a_half_typed_case_note_survives_a_crash_too(qtbot, open_window, monkeypatch):
-    from tests.ui.case_helpers import log_case
-
-    first, _ = open_window()
-    reference = log_case(first.workspace)
-    first.open_case(reference)
-    qtbot.waitUntil(lambda: first.case_detail.detail is not None, timeout=3000)
-    note = first.case_detail.notes_panel.text
-    qtbot.keyClicks(note, "Rang the crew, they will go on Tuesday")
-    drafts = first.case_detail.note_drafts
-    qtbot.waitUntil(lambda: drafts.path.exists(), timeout=2500)
-    # The app dies; the next start is asked and puts the note back on the same case.
-    from ui.main_window import MainWindow
-
-    monkeypatch.setattr(MainWindow, "restore_note_wanted", lambda self, draft: True)
-    second, _ = open_window()
-    restored = second.case_detail
-    assert restored.current_reference == reference
-    assert restored.notes_panel.text.toPlainText() == "Rang the crew, they will go on Tuesday"
-    restored.add_note()
-    qtbot.waitUntil(lambda: not restored.note_drafts.path.exists(), timeout=3000)
-    assert [n.body for n in second.workspace.cases.get_case(reference).notes] == [
-        "Rang the crew, they will go on Tuesday"]
