@@ -40,3 +40,18 @@ def test_a_damaged_file_is_left_for_a_person_and_the_rest_still_send(tmp_path):
     (outbox.folder / "broken.json").write_text("{not json")
     assert [c.caller_name for c in outbox.waiting()] == ["Ann Jones"]
     assert (outbox.folder / "broken.json").exists()
+
+
+def test_a_refused_call_is_set_aside_with_its_reason_and_no_longer_waits(tmp_path):
+    outbox = Outbox("priya", "postgresql://db/council", tmp_path)
+    refused = CallInput(caller_name="Ann Jones", category="Rats",
+                        answered_at=datetime(2026, 12, 4, 9, 0, tzinfo=UTC))
+    outbox.add(refused)
+    outbox.add(CallInput(caller_name="Bob Hale"))
+    outbox.refuse(refused.idempotency_key, "Category: 'Rats' is not a category")
+    assert [c.caller_name for c in outbox.waiting()] == ["Bob Hale"]
+    assert len(outbox) == 1
+    assert outbox.refused() == [(refused, "Category: 'Rats' is not a category")]
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in outbox.folder.iterdir())
+    outbox.forget_refused(refused.idempotency_key)
+    assert outbox.refused() == []

@@ -104,3 +104,28 @@ def test_calls_left_waiting_are_sent_at_the_next_start(qtbot, window, proxy, tmp
     window.work_offline(tmp_path / "outbox")
     qtbot.waitUntil(lambda: window.outbox_status.text() == "", timeout=10_000)
     assert stored(window.database_url, key) == 1
+
+
+def test_a_call_that_meets_a_busy_database_is_tried_again_later(qtbot, window):
+    from contactdesk.dtos.calls import CallInput
+
+    sender = window.offline.sender
+    sender.retry.setInterval(300)  # the first wait is 5 s at a desk
+    caller = dict(caller_phone="01709 823456", caller_name="Ann Jones",
+                  address="14 Wellgate, Rotherham", category="Fly tipping")
+    window.workspace.calls.log_call(CallInput(**caller, description="Sofa in the lane"))
+    other_desk = Database.open(window.database_url)
+    try:
+        with other_desk.engine.connect() as held:
+            # Another desk holds the caller's record: saving a call from them must wait.
+            held.execute(text("SELECT id FROM callers FOR UPDATE"))
+            kept = CallInput(**caller, description="Fridge in the lane too")
+            sender.keep(kept)
+            sender.send_waiting()
+            qtbot.waitUntil(sender.retry.isActive, timeout=30_000)  # gave up within its bound
+            assert window.outbox_status.text() == "1 call waiting to send"
+            held.rollback()
+        qtbot.waitUntil(lambda: window.outbox_status.text() == "", timeout=10_000)
+        assert stored(window.database_url, kept.idempotency_key) == 1
+    finally:
+        other_desk.dispose()
