@@ -171,7 +171,7 @@ class CaseDetailView(QWidget):
         self.also_open_by = AlsoOpenBy(self._workspace, self._runner, body)
         header_row.addWidget(self.also_open_by)
         header_row.addStretch(1)
-        # Left: the case and what was said about it; right: what to do with it, and what was done.
+        # Left: the case and what was said about it; right: what to do with it; below: what was done.
         left, right = QVBoxLayout(), QVBoxLayout()
         left.addLayout(self._facts)
         left.addWidget(calls_box)
@@ -179,7 +179,7 @@ class CaseDetailView(QWidget):
         right.addWidget(self.status_panel)
         right.addWidget(self.reassign_panel)
         right.addWidget(self.hold_panel)
-        right.addWidget(history_box, 1)
+        right.addStretch(1)
         columns = QHBoxLayout()
         columns.addLayout(left, 1)
         columns.addLayout(right, 1)
@@ -187,6 +187,8 @@ class CaseDetailView(QWidget):
         layout.addLayout(header_row)
         layout.addWidget(self.error)
         layout.addLayout(columns, 1)
+        # Full width, so who changed what is read whole even beside a narrow window's list.
+        layout.addWidget(history_box)
 
         status, reassign, notes = self.status_panel, self.reassign_panel, self.notes_panel
         chain = (status.combo, status.reason, status.duplicate_of, status.button,

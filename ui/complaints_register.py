@@ -251,7 +251,7 @@ class ComplaintsRegisterView(QWidget):
         metrics = self.table.fontMetrics()
         bold = QFont(self.table.font())
         bold.setBold(True)  # late countdowns are bold
-        pad = 2 * metrics.horizontalAdvance("M")
+        pad = 3 * metrics.horizontalAdvance("M")  # the stylesheet's cell padding, and a margin
         m = ComplaintRegisterModel
         widths = {m.REFERENCE: "CMP-2026-000000", m.RECEIVED: DATE_SAMPLE,
                   m.COMPLAINANT: "Margaret Richardson", m.SERVICE: "Revenues & Payments",
