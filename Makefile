@@ -26,7 +26,16 @@ setup:
 setup-test:
 	@bash scripts/setup.sh --test
 
-run: setup
+# The installed packages' bytecode, compiled once per lock file: where PYTHONDONTWRITEBYTECODE
+# is set, Python would otherwise compile SQLAlchemy and the rest again on every start.
+BYTECODE_STAMP := $(VENV)/.bytecode-compiled
+$(BYTECODE_STAMP): requirements/lock.txt
+	@echo "compiling the installed packages once (a faster start from now on)..."
+	@$(PY) -m compileall -q -j0 "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" \
+		>/dev/null 2>&1 || true
+	@touch $@
+
+run: setup $(BYTECODE_STAMP)
 	$(VENV)/bin/contactdesk db upgrade
 	$(VENV)/bin/contactdesk demo-data --if-empty
 	$(VENV)/bin/contactdesk gui

@@ -59,7 +59,8 @@ def run(database_url: str, username: str | None = None, is_default: bool = False
                 None, "Welcome to ContactDesk",
                 "This database is empty. Load 30 days of demo calls and cases to try the app?")
             if answer == QMessageBox.StandardButton.Yes:
-                _with_progress("Creating demo data…", lambda: _demo_data(database_url))
+                _with_progress("Creating demo data…",
+                               lambda report: _demo_data(database_url, report), measured=True)
                 hints = Workspace.before_sign_in(database_url)
     except ContactDeskError as exc:
         QMessageBox.critical(None, "ContactDesk cannot open the database", str(exc))
@@ -86,10 +87,10 @@ def run(database_url: str, username: str | None = None, is_default: bool = False
     return app.exec()
 
 
-def _demo_data(url: str) -> None:
+def _demo_data(url: str, report=None) -> None:
     workspace = Workspace.for_this_account(url)
     try:
-        workspace.demo.generate_demo_data(days=30, if_empty=True)
+        workspace.demo.generate_demo_data(days=30, if_empty=True, progress=report)
     finally:
         workspace.close()
 
@@ -100,28 +101,43 @@ def describe_location(url: str) -> str:
     return describe_database(url)
 
 
-def _with_progress(label: str, work) -> None:
-    """Run ``work`` on a thread behind a busy progress dialog; re-raise its error here."""
+def _with_progress(label: str, work, *, measured: bool = False) -> None:
+    """Run ``work`` on a thread behind a progress dialog; re-raise its error here.
+
+    With ``measured`` the work is called with a ``report(fraction, sentence)``
+    callback (from its own thread) and the dialog shows a bar and the sentence;
+    otherwise a busy indicator.
+    """
     from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QProgressDialog
 
-    dialog = QProgressDialog(label, "", 0, 0)
+    dialog = QProgressDialog(label, "", 0, 100 if measured else 0)
+    dialog.setObjectName("startupProgress")
     dialog.setCancelButton(None)
     dialog.setWindowTitle("ContactDesk")
     dialog.setMinimumDuration(0)
+    dialog.setMinimumWidth(420)
     dialog.show()
     outcome: list[BaseException] = []
+    latest: list[tuple[float, str]] = []  # appended on the worker, read here: no lock needed
     loop = QEventLoop()
 
     def target():
         try:
-            work()
+            if measured:
+                work(lambda fraction, text: latest.append((fraction, text)))
+            else:
+                work()
         except BaseException as exc:  # handed back to the GUI thread below
             outcome.append(exc)
 
     thread = threading.Thread(target=target, daemon=True)
     thread.start()
     while thread.is_alive():
+        if latest:
+            fraction, text = latest[-1]
+            dialog.setValue(round(fraction * 100))
+            dialog.setLabelText(f"{label}\n{text}…")
         loop.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
         thread.join(0.05)
     dialog.close()

@@ -28,6 +28,7 @@ from contactdesk.domain.validation import Findings, check_postcode, parse_phone
 from contactdesk.dtos.calls import CallerHistory, CallInput, CallSaved
 from contactdesk.dtos.catalogue import AddressMatch, CategoryInfo, ServiceInfo
 
+from .call_confirmation import confirmation_for, with_due_date
 from .call_draft import DraftFile
 from .call_form_layout import FIELD_LABELS, FIELD_WIDGETS, CallFormLayout
 from .caller_panel import CallerHistoryPanel
@@ -70,6 +71,11 @@ class CallForm(QWidget):
         self._usrn: int | None = None
         self._looked_up: str | None = None  # E.164 whose history is shown
         self._duplicate_key: tuple | None = None
+        # The catalogue lists still on their way, those whose load failed (with why), and
+        # whether a save was asked for meanwhile: it goes ahead once they arrive.
+        self._lists_loading: set[str] = set()
+        self._lists_failed: dict[str, str] = {}
+        self._save_when_loaded = False
 
         self.ui = ui = CallFormLayout(self)
         self.history_panel = CallerHistoryPanel()
@@ -144,6 +150,7 @@ class CallForm(QWidget):
         self._address_completer.clear()
         self._uprn = self._usrn = None
         self._duplicate_key = None
+        self._save_when_loaded = False
         for messages in ui.messages.values():
             messages.clear()
         ui.set_save_error("")
@@ -184,29 +191,72 @@ class CallForm(QWidget):
         )
 
     def save(self) -> None:
-        """Check the form, then log the call in the background (Ctrl+Enter)."""
-        if self._saving:
-            return
+        """Check the form, then log the call in the background (Ctrl+Enter).
+
+        Every press ends in something the agent sees: the reference, a message beside
+        each field at fault, or why the save waits (the categories still loading).
+        """
         ui = self.ui
+        if self._saving:
+            ui.set_save_error("Still saving this call: its reference shows here in a moment.")
+            return
         ui.category.resolve_text()
         self._phone_timer.stop()
         data = self.call_input()
         findings = Findings()
         check_call(data, findings)
+        self._save_when_loaded = False
         for messages in ui.messages.values():
             messages.clear()
         ui.set_save_error("")
         self._show_warnings(findings.warnings)
-        if findings.errors:
-            self._show_errors(findings.errors)
+        waiting = self._needs_lists(data)
+        errors = list(findings.errors) if waiting else findings.errors + self._category_issues()
+        if errors:
+            self._show_errors(errors)
+            if waiting:
+                self._say_lists_loading(waiting_to_save=False)
+            return
+        if waiting:
+            self._wait_for_lists()
             return
         self._saving = True
         self._sending_input = data
         ui.save_button.setText("Saving…")
         generation = self._generation
-        self._runner.run(lambda: self._workspace.calls.log_call(data),
-                         lambda saved: self._saved(generation, saved),
+        workspace = self._workspace
+        self._runner.run(lambda: with_due_date(workspace, workspace.calls.log_call(data)),
+                         lambda result: self._saved(generation, data.outcome, *result),
                          lambda exc: self._save_failed(generation, exc), write=True)
+
+    def _needs_lists(self, data: CallInput) -> bool:
+        """Whether the save must wait for the catalogue: a category to resolve or to require."""
+        wanted = bool(data.category.strip()) or (data.outcome == "case_created"
+                                                 and not data.add_to_case)
+        return wanted and bool(self._lists_loading or self._lists_failed)
+
+    def _category_issues(self) -> list[FieldIssue]:
+        text = self.ui.category.text()
+        if text and self.ui.category.value() is None:
+            return [FieldIssue("category", f"'{text}' matches no category: type part of a "
+                                           "name, for example fly")]
+        return []
+
+    def _wait_for_lists(self) -> None:
+        """Save as soon as the lists arrive (loading again any that failed), and say so."""
+        failed = set(self._lists_failed)
+        self._lists_failed.clear()
+        self._save_when_loaded = True
+        self._say_lists_loading(waiting_to_save=True)
+        self._load_catalogue(failed)
+
+    def _say_lists_loading(self, *, waiting_to_save: bool) -> None:
+        ui = self.ui
+        ui.messages["category"].show_warning(
+            "The categories are still loading: what you typed is matched when they arrive.")
+        if waiting_to_save:
+            ui.set_save_error("Not saved yet: the categories are still loading. The call is "
+                              "saved as soon as they arrive.")
 
     def _keep_until_back(self) -> bool:
         """The database cannot take the call: keep it on this PC for later (True when kept)."""
@@ -270,7 +320,7 @@ class CallForm(QWidget):
         with contextlib.suppress(TypeError, ValueError):
             self._answered_at = datetime.fromisoformat(draft["answered_at"])
 
-    def _saved(self, generation: int, saved: CallSaved) -> None:
+    def _saved(self, generation: int, outcome: str, saved: CallSaved, due_known: bool) -> None:
         if not isValid(self):
             return
         if self.drafts is not None and generation == self._generation:
@@ -279,7 +329,8 @@ class CallForm(QWidget):
         self.ui.save_button.setText(self.ui.SAVE_TEXT)
         if saved.reference:
             QGuiApplication.clipboard().setText(saved.reference)
-        self.ui.show_saved(saved)
+        self.ui.show_saved(saved, confirmation_for(saved, outcome, datetime.now(UTC),
+                                                   due_known=due_known))
         self.callSaved.emit(saved)
         if generation == self._generation:  # else a new call was started while this one saved
             self.start_call()
@@ -327,23 +378,52 @@ class CallForm(QWidget):
                 self.ui.messages[name].show_warning(_sentence(FIELD_LABELS[name], issue.message))
 
     # -- look-ups while the agent types -------------------------------------------------
-    def _load_catalogue(self) -> None:
+    def _load_catalogue(self, lists: set[str] | frozenset[str] = frozenset(("categories",
+                                                                              "services"))) -> None:
         catalogue = self._workspace.catalogue
-        self._runner.run(catalogue.list_categories, self._categories_loaded,
-                         lambda exc: self._lookup_failed("load the categories", exc))
-        self._runner.run(catalogue.list_services, self._services_loaded,
-                         lambda exc: self._lookup_failed("load the services", exc))
+        loads = {"categories": (catalogue.list_categories, self._categories_loaded),
+                 "services": (catalogue.list_services, self._services_loaded)}
+        for name in lists:
+            self._lists_loading.add(name)
+            load, loaded = loads[name]
+            self._runner.run(load, loaded, lambda exc, name=name: self._list_failed(name, exc))
 
     def _categories_loaded(self, categories: list[CategoryInfo]) -> None:
         if isValid(self):
             self._categories = {c.code: c for c in categories if c.active}
+            # Text typed before the list came is matched now, never wiped.
             self.ui.category.set_choices([(c.name, c.code) for c in self._categories.values()])
+            self._list_arrived("categories")
 
     def _services_loaded(self, services: list[ServiceInfo]) -> None:
         if isValid(self):
             self._services = {s.code: s for s in services}
             self.ui.set_services(services)
             self._category_chosen(self.ui.category.value())
+            self._list_arrived("services")
+
+    def _list_arrived(self, name: str) -> None:
+        self._lists_loading.discard(name)
+        if self._lists_loading or self._lists_failed:
+            return
+        if self.ui.messages["category"].warning.text().startswith("The categories are still"):
+            self.ui.messages["category"].clear()
+        if self._save_when_loaded:
+            self.save()
+
+    def _list_failed(self, name: str, exc: Exception) -> None:
+        if not isValid(self):
+            return
+        self._lists_loading.discard(name)
+        detail = str(exc).splitlines()[0] if str(exc) else repr(exc)
+        self._lists_failed[name] = detail
+        self._lookup_failed(f"load the {name}", exc)
+        if self._save_when_loaded:
+            self._save_when_loaded = False
+            self.ui.messages["category"].show_error(
+                f"The {name} could not be loaded ({detail}).")
+            self.ui.set_save_error(f"Not saved: the {name} could not be loaded. Everything "
+                                   "typed is kept: press Ctrl+Enter to try again.")
 
     def _lookup_failed(self, what: str, exc: Exception) -> None:
         if isValid(self):
@@ -381,6 +461,12 @@ class CallForm(QWidget):
         if history is None:
             return
         ui, caller = self.ui, history.caller
+        place = history.last_case_place  # offered only when the record has no address
+        if place is not None and not ui.address.text().strip():
+            ui.address.setText(place.address)
+            self._uprn, self._usrn = place.uprn, place.usrn
+            if place.postcode and not ui.postcode.text().strip():
+                ui.postcode.setText(place.postcode)
         for edit, known in ((ui.name, caller.name), (ui.address, caller.address),
                             (ui.postcode, caller.postcode)):
             if known and not edit.text().strip():

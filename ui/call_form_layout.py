@@ -31,6 +31,7 @@ from contactdesk.domain import limits
 from contactdesk.dtos.calls import CallSaved
 from contactdesk.dtos.catalogue import ServiceInfo
 
+from .call_confirmation import Confirmation, ConfirmationBand
 from .caller_panel import OUTCOME_LABELS
 from .completers import FilterComboBox
 from .duplicates import DuplicatesBox
@@ -107,16 +108,12 @@ class CallFormLayout:
         self.call_timer.setObjectName("callTimer")
         self.call_timer.setAccessibleName("Call time")
         self.call_timer.setFont(self._font(14, bold=True))
-        self.reference = QLabel("", form)
-        self.reference.setObjectName("referenceLabel")
-        self.reference.setAccessibleName("Last reference")
-        self.reference.setFont(self._font(20, bold=True))
-        self.reference.setTextFormat(Qt.TextFormat.PlainText)
-        self.reference.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
-                                               | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.call_timer.setProperty("role", "heading")
+        self.confirmation = ConfirmationBand(form)
+        self.reference = self.confirmation.reference
         self.reference.hide()  # until the first save
-        self.reference_caption = self._note("referenceCaption", "No call saved yet")
-        self.save_notes = self._note("saveNotes", "", severity="warning")
+        self.reference_caption = self.confirmation.caption
+        self.save_notes = self.confirmation.notes
         self.prompts = QLabel(form)
         self.prompts.setObjectName("promptsList")
         self.prompts.setAccessibleName("Questions to ask the caller")
@@ -172,15 +169,12 @@ class CallFormLayout:
     def _arrange(self) -> None:
         form = self.form
         header = QHBoxLayout()
-        header.addWidget(QLabel("Call time", form), 0, Qt.AlignmentFlag.AlignTop)
-        header.addWidget(self.call_timer, 0, Qt.AlignmentFlag.AlignTop)
-        header.addStretch(1)
-        reference_box = QVBoxLayout()
-        reference_box.setSpacing(2)
-        reference_box.addWidget(QLabel("Last reference given", form), 0, Qt.AlignmentFlag.AlignRight)
-        for widget in (self.reference, self.reference_caption, self.save_notes):
-            reference_box.addWidget(widget, 0, Qt.AlignmentFlag.AlignRight)
-        header.addLayout(reference_box)
+        timer_box = QVBoxLayout()
+        timer_box.addWidget(QLabel("Call time", form))
+        timer_box.addWidget(self.call_timer)
+        timer_box.addStretch(1)
+        header.addLayout(timer_box)
+        header.addWidget(self.confirmation, 1)
 
         grid = QGridLayout()
         grid.setColumnStretch(1, 1)
@@ -277,19 +271,8 @@ class CallFormLayout:
         if not shown:
             self.messages["routingReason"].clear()
 
-    def show_saved(self, saved: CallSaved) -> None:
-        self.reference.show()
-        if saved.reference:
-            self.reference.setText(saved.reference)
-            self.reference_caption.setText(
-                ("New case" if saved.created_case else "Caller added to the open case")
-                + ": reference copied to the clipboard")
-        else:
-            self.reference.setText("Call logged")
-            self.reference_caption.setText("No case for this call")
-        notes = "; ".join(issue.message for issue in saved.warnings)
-        self.save_notes.setText(f"Saved with a warning: {notes}" if notes else "")
-        self.save_notes.setVisible(bool(notes))
+    def show_saved(self, saved: CallSaved, confirmation: Confirmation) -> None:
+        self.confirmation.show_saved(saved, confirmation)
 
     def set_save_error(self, text: str) -> None:
         self.save_error.setText(text)

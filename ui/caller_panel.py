@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -107,7 +107,23 @@ class CallerHistoryPanel(QWidget):
             layout.addWidget(view, 1)
         for view in (self.open_view, self.contacts_view):
             view.activated.connect(self._row_activated)
+        # What a contact was about wraps rather than give way to its result in a narrow panel.
+        self.contacts_view.setWordWrap(True)
+        self.contacts_view.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.contacts_view.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
         self.show_history(None)
+
+    # A typical row of the contacts table: the panel is never narrower, so no column is lost.
+    _WIDEST_ROW = ("Sat 05 Dec 00:55", "Fly tipping", "SP-2026-000001")
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        metrics = self.contacts_view.fontMetrics()
+        padding = 3 * 2 * metrics.averageCharWidth() + 2 * self.contacts_view.frameWidth()
+        needed = sum(metrics.horizontalAdvance(text) for text in self._WIDEST_ROW) + padding
+        margins = self.layout().contentsMargins()
+        return QSize(max(hint.width(), needed + margins.left() + margins.right()), hint.height())
 
     def show_history(self, history: CallerHistory | None) -> None:
         self.history = history
@@ -119,6 +135,10 @@ class CallerHistoryPanel(QWidget):
         caller = history.caller
         phone = parse_phone(caller.phone_e164 or "", Findings()) if caller.phone_e164 else None
         where = " ".join(part for part in (caller.address, caller.postcode) if part)
+        place = history.last_case_place
+        if not where and place is not None:
+            where = " ".join(part for part in (place.address, place.postcode) if part) \
+                + " (from their last case)"
         self.summary.setText("\n".join(part for part in (
             caller.name or "Name not known", phone.national if phone else "", where,
             f"{len(history.open_cases)} open case(s), {len(history.recent_calls)} recent contact(s)",

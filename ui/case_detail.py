@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QPalette, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -180,7 +181,10 @@ class CaseDetailView(QWidget):
         right.addWidget(self.reassign_panel)
         right.addWidget(self.hold_panel)
         right.addStretch(1)
-        columns = QHBoxLayout()
+        # Side by side where there is room; one above the other in a narrow pane (a large
+        # font or 150% scaling), so no field is ever cut or scrolled sideways.
+        self._columns = columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self._left, self._right = left, right
         columns.addLayout(left, 1)
         columns.addLayout(right, 1)
         layout = QVBoxLayout(body)
@@ -197,6 +201,19 @@ class CaseDetailView(QWidget):
                  notes.text, notes.visibility, notes.button, notes.list, self.calls, self.history)
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        needed = (self._left.minimumSize().width() + self._right.minimumSize().width()
+                  + self._columns.spacing() + 2 * self.style().pixelMetric(
+                      self.style().PixelMetric.PM_ScrollBarExtent) + 24)
+        wanted = (QBoxLayout.Direction.LeftToRight if self.width() >= needed
+                  else QBoxLayout.Direction.TopToBottom)
+        if self._columns.direction() != wanted:
+            self._columns.setDirection(wanted)
 
     # -- loading -----------------------------------------------------------------
     def show_case(self, reference: str) -> None:

@@ -21,7 +21,7 @@ from PySide6.QtGui import QColor, QFont
 
 from contactdesk.dtos.cases import CaseCursor, CasePage, CaseQuery, CaseRow
 
-from .case_format import local_time, status_label
+from .case_format import local_time, phone_display, status_label
 from .table_model import ROOT, FlatTableModel, Index
 
 ReferenceRole = Qt.ItemDataRole.UserRole + 1
@@ -33,11 +33,15 @@ OVERDUE_BACKGROUND = QColor("#fde2e2")
 
 
 class CaseTableModel(FlatTableModel):
-    """Columns Reference .. Due over CaseRow pages; see the module docstring for loading."""
+    """Columns Reference .. Phone over CaseRow pages; see the module docstring for loading.
+
+    Columns are numbered as the model has them; the list shows them in its own order.
+    """
 
     COLUMNS = ("Reference", "Received", "Status", "Category", "Service", "Caller", "Location",
-               "Postcode", "Due")
-    REFERENCE, RECEIVED, STATUS, CATEGORY, SERVICE, CALLER, LOCATION, POSTCODE, DUE = range(9)
+               "Postcode", "Due", "Phone")
+    (REFERENCE, RECEIVED, STATUS, CATEGORY, SERVICE, CALLER, LOCATION, POSTCODE, DUE,
+     PHONE) = range(10)
     # Columns the search can order by, and the CaseQuery.sort key for each.
     SORT_KEYS = {REFERENCE: "reference", RECEIVED: "received_at", STATUS: "status",
                  CATEGORY: "category", SERVICE: "service", DUE: "due_at"}
@@ -234,4 +238,6 @@ class CaseTableModel(FlatTableModel):
             return case.postcode or ""
         if column == self.DUE:
             return local_time(case.due_at)
+        if column == self.PHONE:
+            return phone_display(case.caller_phone)
         return ""

@@ -22,12 +22,27 @@ MATCH_ROLE = Qt.ItemDataRole.UserRole + 2  # the AddressMatch behind a row
 _TAB_KEYS = (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
 
 
+_RETURN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+def _window_chord(event: QKeyEvent) -> bool:
+    """Alt+letter (a label's mnemonic) or Ctrl+Enter (save): keys meant for the form's window."""
+    modifiers = event.modifiers()
+    if event.key() in (*_TAB_KEYS, Qt.Key.Key_Alt, Qt.Key.Key_Control):
+        return False
+    return bool(modifiers & Qt.KeyboardModifier.AltModifier) or (
+        bool(modifiers & Qt.KeyboardModifier.ControlModifier) and event.key() in _RETURN_KEYS)
+
+
 class _PopupTabFilter(QObject):
-    """Lets Tab leave a completer popup that has nothing highlighted.
+    """Lets Tab and shortcuts leave a completer popup.
 
     QCompleter takes the highlighted row on Tab, but with no row highlighted it
     swallows the key and the agent is stuck in the field. Here the popup closes,
     ``on_leave`` picks what the text means, and the Tab moves focus as usual.
+    An open popup also keeps Alt+letter and Ctrl+Enter from the window's shortcuts
+    (a popup is a window of its own, and QCompleter takes Return for itself): those
+    close the popup the same way and go on to the form's window.
     """
 
     def __init__(self, completer: QCompleter, on_leave: Callable[[], None]):
@@ -35,9 +50,23 @@ class _PopupTabFilter(QObject):
         self._completer = completer
         self._on_leave = on_leave
         completer.popup().installEventFilter(self)
+        QApplication.instance().focusChanged.connect(self._focus_changed)
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """A shortcut took the focus elsewhere while the popup was open: close it, as Tab would."""
+        popup, field = self._completer.popup(), self._completer.widget()
+        if new is None or not popup.isVisible() or new is popup or new is field \
+                or (field is not None and field.isAncestorOf(new)):
+            return
+        popup.hide()
+        self._on_leave()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() != QEvent.Type.KeyPress or event.key() not in _TAB_KEYS:
+        if event.type() != QEvent.Type.KeyPress:
+            return False
+        if _window_chord(event):
+            return self._pass_chord_to_window(event)
+        if event.key() not in _TAB_KEYS:
             return False
         popup = self._completer.popup()
         if popup.currentIndex().isValid():
@@ -48,6 +77,18 @@ class _PopupTabFilter(QObject):
         if widget is not None:
             QApplication.sendEvent(widget, QKeyEvent(QEvent.Type.KeyPress, event.key(),
                                                      event.modifiers()))
+        return True
+
+    def _pass_chord_to_window(self, event: QKeyEvent) -> bool:
+        field = self._completer.widget()
+        window = field.window().windowHandle() if field is not None else None
+        if window is None:
+            return False
+        self._completer.popup().hide()
+        self._on_leave()
+        QApplication.sendEvent(window, QKeyEvent(
+            QEvent.Type.KeyPress, event.key(), event.modifiers(), event.text(),
+            event.isAutoRepeat(), event.count()))
         return True
 
 
@@ -77,7 +118,13 @@ class FilterComboBox(QComboBox):
         self.currentIndexChanged.connect(self._index_changed)
 
     def set_choices(self, choices: Sequence[tuple[str, Any]]) -> None:
-        """Replace the items with (label, value) pairs; nothing is chosen afterwards."""
+        """Replace the items with (label, value) pairs, keeping whatever text is typed.
+
+        The items often arrive after the agent has started typing: their text is
+        matched against the new items once they have left the field (while they
+        are still in it, leaving it or Return does that).
+        """
+        typed, cursor = self.lineEdit().text(), self.lineEdit().cursorPosition()
         self.blockSignals(True)
         self.clear()
         for label, value in choices:
@@ -85,6 +132,11 @@ class FilterComboBox(QComboBox):
         self.setCurrentIndex(-1)
         self.blockSignals(False)
         self._set_value(None)
+        if typed:
+            self.setEditText(typed)
+            self.lineEdit().setCursorPosition(cursor)
+            if not self.hasFocus():
+                self.resolve_text()
 
     def value(self) -> Any:
         return self._value

@@ -31,7 +31,7 @@ from contactdesk.domain.call_metrics import BASIS_FORMULAS, Basis, Definition
 from contactdesk.domain.permissions import Permission
 from contactdesk.domain.working_time import LONDON
 from contactdesk.dtos.changes import Changed, OpChanges
-from contactdesk.dtos.stats import StatsQuery
+from contactdesk.dtos.stats import NO_DATA, StatsQuery
 
 from .call_import import CallImporter
 from .dashboard_charts import BarLineChart
@@ -49,6 +49,10 @@ from .dashboard_sections import DashboardSections
 REFRESH_MS = 60_000
 DAYS_CHARTED = 30
 SECTIONS = {"today": "day shown", "days": f"last {DAYS_CHARTED} days", "ytd": "year to date"}
+# Each tile and the figure (a key of CallFigures.as_dict) it shows.
+TILE_FIGURES = {"offered": "offered", "answered": "answered", "abandoned": "abandoned",
+                "service_level": "service_level", "abandon_rate": "abandon_rate",
+                "asa": "asa_seconds", "longest_wait": "longest_wait_seconds"}
 
 
 def _label(text: str, buddy: QWidget, parent: QWidget) -> QLabel:
@@ -96,8 +100,8 @@ class DashboardView(QWidget):
             self.basis.setItemData(self.basis.count() - 1, f"{basis.value}: {BASIS_FORMULAS[basis]}",
                                    Qt.ItemDataRole.ToolTipRole)
         self.basis.setToolTip(self._basis_tooltip())
-        self.basis.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.basis.setMinimumContentsLength(20)
+        # As wide as the longest basis name, so none is cut.
+        self.basis.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.short_abandon = QDoubleSpinBox(self)
         self.short_abandon.setObjectName("dashboardShortAbandon")
         self.short_abandon.setAccessibleName("Short abandons: waits under, seconds")
@@ -144,6 +148,11 @@ class DashboardView(QWidget):
         tiles.setSpacing(8)
         for tile in self.tiles.values():
             tiles.addWidget(tile, 1)
+        self.gap_text = QLabel(self)  # why a tile reads "no data"
+        self.gap_text.setObjectName("dashboardGaps")
+        self.gap_text.setWordWrap(True)
+        self.gap_text.setProperty("role", "warning")
+        self.gap_text.hide()
         self.definition_text = QLabel(self)
         self.definition_text.setObjectName("dashboardDefinition")
         self.definition_text.setWordWrap(True)
@@ -186,6 +195,7 @@ class DashboardView(QWidget):
         layout.addLayout(controls)
         layout.addLayout(heading_row)
         layout.addLayout(tiles)
+        layout.addWidget(self.gap_text)
         layout.addWidget(self.definition_text)
         layout.addWidget(self.source_text)
         layout.addWidget(lower, 1)
@@ -282,7 +292,7 @@ class DashboardView(QWidget):
         def work():
             return (stats.call_stats(StatsQuery(first, day, definition, by="queue")),
                     stats.call_stats(StatsQuery(first, day, definition, by="agent")),
-                    stats.agent_activity(first, day))
+                    stats.agent_activity(first, day), stats.agent_names())
 
         self._load("groups", work, self._show_groups)
 
@@ -306,15 +316,23 @@ class DashboardView(QWidget):
             "service_level": percent(figures.service_level), "abandon_rate": percent(figures.abandon_rate),
             "asa": seconds(figures.asa_seconds), "longest_wait": seconds(c.longest_wait, 0),
         }
+        when = "today" if day == self._today() else f"for {long_date(day)}"
+        reasons: dict[str, list[str]] = {}  # reason -> the tiles it empties
         for name, text in values.items():
-            self.tiles[name].set_value(text)
+            reason = stats.gap(TILE_FIGURES[name], when)
+            self.tiles[name].set_value(NO_DATA if reason else text, reason)
+            if reason:
+                reasons.setdefault(reason, []).append(self.tiles[name].title.text())
+        self.gap_text.setText(" ".join(f"No data for {', '.join(titles)}: {reason}."
+                                       for reason, titles in reasons.items()))
+        self.gap_text.setVisible(bool(reasons))
         self._unresolved = c.unresolved
         self._show_source("today", stats)
         by_hour = {int(hour): f for hour, f in stats.groups}
         hours = list(range(min([8, *by_hour]), max([19, *by_hour]) + 1))
         self.hour_chart.set_data([f"{h:02d}" for h in hours],
                                  [[by_hour[h].counts.offered if h in by_hour else 0 for h in hours]],
-                                 [by_hour[h].service_level if h in by_hour else None for h in hours],
+                                 [self._level(stats, by_hour.get(h)) for h in hours],
                                  note=f"{day.day} {day:%b}, " + ("by the hour the call joined the queue"
                                                                  if c.offered else "no calls"))
 
@@ -324,16 +342,24 @@ class DashboardView(QWidget):
         self._show_source("days", stats)
         self.day_chart.set_data([f"{d:%d/%m}" for d in days],
                                 [[by_day[d].counts.offered if d in by_day else 0 for d in days]],
-                                [by_day[d].service_level if d in by_day else None for d in days],
+                                [self._level(stats, by_day.get(d)) for d in days],
                                 note=f"{days[0]:%d %b} to {days[-1]:%d %b}")
+
+    @staticmethod
+    def _level(stats, figures):
+        """A group's service level for a chart line; a gap rather than a false 0%."""
+        if figures is None or stats.gap("service_level", figures=figures):
+            return None
+        return figures.service_level
 
     def _show_ytd(self, ytd) -> None:
         self._show_source("ytd", ytd.this_year)
         self.sections.show_year_to_date(ytd)
 
     def _show_groups(self, loaded) -> None:
-        queues, agents, activity = loaded
-        self.sections.show_groups(queues, agents, self.definition().threshold_seconds, activity)
+        queues, agents, activity, names = loaded
+        self.sections.show_groups(queues, agents, self.definition().threshold_seconds, activity,
+                                  dict(names))
 
     def _show_source(self, kind: str, stats) -> None:
         """Where the figures come from; in ``auto`` each span may come from a different source."""
@@ -360,7 +386,7 @@ class DashboardView(QWidget):
         if not self._started:
             self._started = True
             width = self._lower.width() or self.width()
-            self._lower.setSizes([width * 9 // 20, width - width * 9 // 20])
+            self._lower.setSizes([width * 2 // 5, width - width * 2 // 5])  # tables need more
             self.refresh()
         elif not self._loading:
             self.refresh()

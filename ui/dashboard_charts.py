@@ -55,7 +55,7 @@ class BarLineChart(QChartView):
         chart = QChart()
         super().__init__(chart, parent)
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.setMinimumHeight(200)
+        self.setMinimumHeight(150)  # two of them stack on a 720-pixel-high screen
         self._title = title
         self._right_percent = right_percent
         chart.setMargins(QMargins(4, 4, 4, 4))

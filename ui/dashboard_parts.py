@@ -46,6 +46,7 @@ class Tile(QFrame):
 
     def __init__(self, name: str, title: str, tooltip: str, parent: QWidget | None = None):
         super().__init__(parent)
+        self._tooltip = tooltip
         self.setObjectName(f"tile_{name}")
         self.setProperty("role", "tile")
         self.setToolTip(tooltip)
@@ -66,6 +67,9 @@ class Tile(QFrame):
         self.title.setText(title)
         self.setAccessibleName(f"{title}: {self.value.text()}")
 
-    def set_value(self, text: str) -> None:
+    def set_value(self, text: str, reason: str | None = None) -> None:
+        """Show ``text``; ``reason`` says why there is no figure ("no data")."""
         self.value.setText(text)
-        self.setAccessibleName(f"{self.title.text()}: {text}")
+        self.setToolTip(f"{self._tooltip}\n{text}: {reason}" if reason else self._tooltip)
+        spoken = f"{text}, {reason}" if reason else text
+        self.setAccessibleName(f"{self.title.text()}: {spoken}")

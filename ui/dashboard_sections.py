@@ -7,6 +7,7 @@ Indicator | YTD this year | YTD last year | Difference, each indicator noted
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from PySide6.QtCore import QObject, Qt
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from contactdesk.domain.call_metrics import Basis, Definition, financial_year_start, service_level
+from contactdesk.dtos.stats import NO_DATA, figure_gap
 
 from .dashboard_parts import DASH, NUMBER_ALIGN, count, percent, seconds, threshold_text
 from .table_model import FlatTableModel, Index
@@ -38,6 +40,15 @@ class YearToDateModel(FlatTableModel):
     COLUMNS = ("Indicator", "YTD this year", "YTD last year", "Difference")
     NOTES = {"higher": "(higher performance is better)", "lower": "(lower performance is better)"}
 
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.gaps: dict[tuple[str, int], str] = {}  # (figure, column 1 or 2) -> why no data
+
+    def set_year_to_date(self, ytd) -> None:
+        self.gaps = {(c.key, column): reason for c in ytd.comparisons
+                     for column, stats in ((1, ytd.this_year), (2, ytd.last_year))
+                     if (reason := stats.gap(c.key))}
+        self.set_rows(ytd.comparisons)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         row = self.row_at(index)
@@ -51,6 +62,8 @@ class YearToDateModel(FlatTableModel):
                 return "Percentage points, from the unrounded figures"
             if column == 0 and row.better:
                 return f"{row.label} {self.NOTES[row.better]}"
+            if (row.key, column) in self.gaps:
+                return f"{NO_DATA}: {self.gaps[row.key, column]}"
             return self._text(row, column)
         if role == Qt.ItemDataRole.TextAlignmentRole and column > 0:
             return NUMBER_ALIGN
@@ -71,9 +84,11 @@ class YearToDateModel(FlatTableModel):
             note = self.NOTES.get(row.better or "")
             return f"{row.label}\n{note}" if note else row.label
         if column in (1, 2):
+            if (row.key, column) in self.gaps:
+                return NO_DATA
             return self._value(row, row.this_year if column == 1 else row.last_year)
         difference = row.difference
-        if difference is None:
+        if difference is None or (row.key, 1) in self.gaps or (row.key, 2) in self.gaps:
             return DASH
         if row.percentage:
             text = f"{difference:+.2f} pp"
@@ -101,17 +116,20 @@ class GroupFiguresModel(FlatTableModel):
 
     HEADERS: tuple[str, ...] = ()
     TOOLTIPS: tuple[str, ...] = ()
+    FIGURES: tuple[str | None, ...] = ()  # the figure (CallFigures.as_dict key) of each column
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self.COLUMNS = self._headers(Definition().threshold_seconds)
+        self.source = ""  # where the figures come from: a "no data" depends on it
 
     def _headers(self, threshold_seconds: float) -> tuple[str, ...]:
         t = threshold_text(threshold_seconds)
         return tuple(header.format(t=t) for header in self.HEADERS)
 
-    def set_groups(self, groups, threshold_seconds: float) -> None:
+    def set_groups(self, groups, threshold_seconds: float, source: str = "") -> None:
         self.beginResetModel()
+        self.source = source
         self._rows = [group for group in groups if self.keep(group)]
         self.COLUMNS = self._headers(threshold_seconds)
         self.endResetModel()
@@ -119,6 +137,14 @@ class GroupFiguresModel(FlatTableModel):
 
     def keep(self, group) -> bool:
         return True
+
+    def figure(self, figures, key: str, text: str) -> str:
+        """``text``, or "no data" where the source has nothing behind the figure."""
+        return NO_DATA if figure_gap(self.source, figures, key) else text
+
+    def reason(self, figures, column: int) -> str | None:
+        key = self.FIGURES[column] if column < len(self.FIGURES) else None
+        return key and figure_gap(self.source, figures, key)
 
     def values(self, name, figures) -> tuple[str, ...]:
         raise NotImplementedError
@@ -128,8 +154,11 @@ class GroupFiguresModel(FlatTableModel):
         if row is None:
             return None
         column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
-                    Qt.ItemDataRole.AccessibleTextRole):
+        if role == Qt.ItemDataRole.ToolTipRole:
+            reason = self.reason(row[1], column)
+            text = self.values(*row)[column]
+            return f"{text}: {reason}" if reason else text
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self.values(*row)[column]
         if role == Qt.ItemDataRole.TextAlignmentRole and column > 0:
             return NUMBER_ALIGN
@@ -151,18 +180,28 @@ class QueueFiguresModel(GroupFiguresModel):
                 "Service level on the chosen basis", "Abandon rate on the chosen definition",
                 "Average speed of answer", "Longest wait of any call with an outcome")
 
+    FIGURES = (None, "offered", "answered", "abandoned", "service_level", "abandon_rate",
+               "asa_seconds", "longest_wait_seconds")
+
     def values(self, name, figures) -> tuple[str, ...]:
-        c = figures.counts
+        c, f = figures.counts, self.figure
         return ("(no queue)" if name is None else str(name), count(c.offered), count(c.answered),
-                count(c.abandoned), percent(figures.service_level), percent(figures.abandon_rate),
-                seconds(figures.asa_seconds), seconds(c.longest_wait, 0))
+                f(figures, "abandoned", count(c.abandoned)),
+                f(figures, "service_level", percent(figures.service_level)),
+                f(figures, "abandon_rate", percent(figures.abandon_rate)),
+                f(figures, "asa_seconds", seconds(figures.asa_seconds)),
+                f(figures, "longest_wait_seconds", seconds(c.longest_wait, 0)))
 
 
 class AgentFiguresModel(GroupFiguresModel):
     """Calls each agent answered; unanswered calls have no agent and are left to the queues.
 
-    Signed-in time and occupancy come from the queue log's member and pause events.
+    Signed-in time and occupancy come from the queue log's member and pause events;
+    without them the cells say so rather than show a false "0 h 00". People who log
+    calls in the app are named by username there, and shown by their full name.
     """
+
+    FIGURES = (None, None, None, "service_level", "asa_seconds", None, None, None)
 
     HEADERS = ("Agent", "Answered", "Within\n{t} s", "% answered\nwithin {t} s", "ASA",
                "Average\ntalk", "Signed\nin", "Occupancy")
@@ -176,6 +215,7 @@ class AgentFiguresModel(GroupFiguresModel):
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self.activity: dict[str, object] = {}  # agent -> AgentActivity
+        self.names: dict[str, str] = {}  # username -> full name
 
     def keep(self, group) -> bool:
         return group[0] is not None
@@ -183,11 +223,25 @@ class AgentFiguresModel(GroupFiguresModel):
     def values(self, name, figures) -> tuple[str, ...]:
         c = figures.counts
         activity = self.activity.get(name)
-        signed_in = DASH if activity is None else hours(activity.signed_in_seconds)
-        occupancy = DASH if activity is None else percent(activity.occupancy)
-        return (str(name), count(c.answered), count(c.answered_within),
-                percent(service_level(c, Basis.ANSWERED)), seconds(figures.asa_seconds),
+        if activity is None:
+            signed_in, occupancy = NO_AGENT_EVENTS, "not known"
+        else:
+            signed_in = hours(activity.signed_in_seconds)
+            occupancy = "never available" if activity.occupancy is None else percent(activity.occupancy)
+        full_name = self.names.get(str(name))
+        shown = f"{full_name} ({name})" if full_name and full_name != name else str(name)
+        # The agent's own share within T is on the answered basis, whatever basis is chosen.
+        answered = replace(figures, definition=replace(figures.definition, basis=Basis.ANSWERED))
+        level = self.figure(answered, "service_level", percent(service_level(c, Basis.ANSWERED)))
+        within = NO_DATA if level == NO_DATA else count(c.answered_within)
+        return (shown, count(c.answered), within, level,
+                self.figure(figures, "asa_seconds", seconds(figures.asa_seconds)),
                 seconds(figures.average_talk_seconds), signed_in, occupancy)
+
+
+NO_AGENT_EVENTS = "no agent events"
+NO_AGENT_EVENTS_TEXT = ("Signed-in time and occupancy: no agent events (queue logins, logoffs, "
+                        "pauses) were imported for this period, so they are not known.")
 
 
 def hours(total_seconds: int) -> str:
@@ -241,6 +295,7 @@ class DashboardSections(QTabWidget):
         self.period = QComboBox(self)
         self.period.setObjectName("dashboardPeriod")
         self.period.setAccessibleName("Period for queues and agents")
+        self.period.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         for text, days in PERIODS:
             self.period.addItem(text, days)
         self.period_text = QLabel(self)
@@ -250,9 +305,12 @@ class DashboardSections(QTabWidget):
         self.queue_table = _table("queueTable", "Figures by queue", self.queue_model, self)
         self.agent_table = _table("agentTable", "Figures by agent", self.agent_model, self)
         for view in (self.queue_table, self.agent_table):
+            # Every column as wide as its longest text, names included (a narrow pane scrolls
+            # rather than cut a name); the last column takes what is left.
             header = view.horizontalHeader()
             header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # names take what is left
+            header.setStretchLastSection(True)
+            view.setTextElideMode(Qt.TextElideMode.ElideNone)
         groups_page = QWidget(self)
         groups = QGridLayout(groups_page)
         period_label = QLabel("&Period:", groups_page)
@@ -262,9 +320,15 @@ class DashboardSections(QTabWidget):
         groups.addWidget(self.period_text, 0, 2)
         groups.setColumnStretch(2, 1)
         groups.addWidget(self.queue_table, 1, 0, 1, 3)
-        groups.addWidget(self.agent_table, 2, 0, 1, 3)
+        self.agent_note = QLabel(groups_page)  # says plainly when there are no agent events
+        self.agent_note.setObjectName("agentTableNote")
+        self.agent_note.setWordWrap(True)
+        self.agent_note.setProperty("role", "note")
+        self.agent_note.hide()
+        groups.addWidget(self.agent_note, 2, 0, 1, 3)
+        groups.addWidget(self.agent_table, 3, 0, 1, 3)
         groups.setRowStretch(1, 1)
-        groups.setRowStretch(2, 2)
+        groups.setRowStretch(3, 1)
 
         self.addTab(ytd_page, "&Year to date")
         self.addTab(groups_page, "Queues and a&gents")
@@ -282,9 +346,17 @@ class DashboardSections(QTabWidget):
             f"Financial year to date, {span_text(this.date_from, this.date_to)}, against the same "
             f"span a year earlier, {span_text(last.date_from, last.date_to)}. Differences in "
             "percentage points (pp), from unrounded figures.")
-        self.ytd_model.set_rows(ytd.comparisons)
+        self.ytd_model.set_year_to_date(ytd)
 
-    def show_groups(self, queues, agents, threshold_seconds: float, activity=()) -> None:
-        self.queue_model.set_groups(queues.groups, threshold_seconds)
+    def show_groups(self, queues, agents, threshold_seconds: float, activity=(),
+                    names: dict[str, str] | None = None) -> None:
+        self.queue_model.set_groups(queues.groups, threshold_seconds, queues.source)
         self.agent_model.activity = {a.agent: a for a in activity}
-        self.agent_model.set_groups(agents.groups, threshold_seconds)
+        self.agent_model.names = names or {}
+        self.agent_model.set_groups(agents.groups, threshold_seconds, agents.source)
+        self.agent_note.setText(NO_AGENT_EVENTS_TEXT if self.agent_model.rowCount() and not activity
+                                else "")
+        self.agent_note.setVisible(bool(self.agent_note.text()))
+        # With no agent events at all the sentence says it once, instead of two empty columns.
+        for column in (6, 7):
+            self.agent_table.setColumnHidden(column, bool(self.agent_note.text()))

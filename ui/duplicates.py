@@ -91,5 +91,6 @@ class DuplicatesBox(QGroupBox):
 
     def _update_accept_text(self) -> None:
         reference = self.choice.currentData()
-        self.accept.setText(f"Add this caller &to {reference}" if reference else "Add this caller &to the case")
+        self.accept.setText(f"&Join this caller to {reference}" if reference
+                            else "&Join this caller to the case")
         self.accept.setAccessibleName(self.accept.text().replace("&", ""))

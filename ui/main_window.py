@@ -27,6 +27,7 @@ from .case_detail import CaseDetailView
 from .case_list import CaseListView
 from .complaints_page import ComplaintsPage
 from .dashboard import DashboardView
+from .menus import WindowMenus
 from .offline import OfflineDesk, waiting_text
 from .privacy_page import PrivacyPage
 from .reports_view import ReportsView
@@ -63,8 +64,8 @@ class MainWindow(QMainWindow):
         cases_page.addWidget(self.case_detail)
         cases_page.setStretchFactor(0, 1)
         cases_page.setStretchFactor(1, 1)
-        self._cases_split = cases_page
-        self._cases_split_done = False
+        # Each page's first split, as a share of its width, made once it is first on screen.
+        self._first_splits = {call_page: 62, cases_page: 40}
 
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
@@ -113,7 +114,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.offline_banner)
         layout.addWidget(self.tabs)
         self.setCentralWidget(central)
-        self.tabs.currentChanged.connect(lambda _index: self._split_cases_page())
+        self.tabs.currentChanged.connect(lambda _index: self._split_pages())
 
         self.action_new_call = self._action("actionNewCall", "New call", self.new_call,
                                             [QKeySequence("F2"), QKeySequence("Ctrl+N")])
@@ -138,7 +139,9 @@ class MainWindow(QMainWindow):
                 "actionServiceDeadlines", "Service deadlines", self.show_deadlines,
                 [QKeySequence("Ctrl+Shift+D")])
             self.deadlines.showCases.connect(self.show_cases)
-        self.addToolBar(toolbar)
+        # File, Call, Cases, View, Help: every action above and more, with the toolbar at the
+        # menu bar's end (one row: the pages keep their height on a 720-pixel screen).
+        self.menus = WindowMenus(self)
 
         self.busy = QLabel("", self)
         self.statusBar().addPermanentWidget(self.busy)
@@ -165,8 +168,9 @@ class MainWindow(QMainWindow):
         return action
 
     def add_session_action(self, action: QAction) -> None:
-        """Offer an action about the session itself (signing out) on the toolbar."""
+        """Offer an action about the session itself (signing out) on the toolbar and in File."""
         self.addAction(action)
+        self.menus.add_session_action(action)
         self.toolbar.addSeparator()
         self.toolbar.addAction(action)
 
@@ -174,6 +178,7 @@ class MainWindow(QMainWindow):
         """Hide what is on screen (callers' details) while the desk is locked, keeping it all."""
         self.tabs.setVisible(not covered)
         self.toolbar.setVisible(not covered)
+        self.menuBar().setVisible(not covered)
         for action in self.actions():
             action.setEnabled(not covered)
 
@@ -294,18 +299,19 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        self._split_cases_page()
+        self._split_pages()
 
-    def _split_cases_page(self) -> None:
-        """Give the case view room for its two columns (the list scrolls sideways).
+    def _split_pages(self) -> None:
+        """Give the case view room for its two columns (the list scrolls sideways) and the
+        caller's history room for its three (the form's fields need less than their share).
 
-        Done when the cases page is first on screen: a hidden page has no width yet.
+        Done when a page is first on screen: a hidden page has no width yet.
         """
-        if self._cases_split_done or not self._cases_split.isVisible():
-            return
-        self._cases_split_done = True
-        width = self._cases_split.width()
-        self._cases_split.setSizes([width * 2 // 5, width * 3 // 5])
+        for splitter, share in list(self._first_splits.items()):
+            if splitter.isVisible():
+                del self._first_splits[splitter]
+                width = splitter.width()
+                splitter.setSizes([width * share // 100, width - width * share // 100])
 
     def closeEvent(self, event) -> None:
         if self.ask_before_close and self.call_form.has_typed_input() and not \

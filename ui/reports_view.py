@@ -2,9 +2,10 @@
 
 The PDF is built by the core (the same as ``contactdesk report ...``) on the
 task runner into a private temporary folder, then shown page by page with
-Qt's PDF viewer. Printing renders those same pages through the system print
-dialog, so what is printed is what was previewed. Spreadsheet exports of
-calls, cases and queue attempts for the same dates sit below.
+Qt's PDF viewer. Printing sends that same PDF, the one Save writes, to the
+printer chosen in the print dialog (report_printing.py), in the background.
+Spreadsheet exports of calls, cases and queue attempts sit below, with dates
+of their own: an export covers exactly the days shown beside its button.
 """
 
 from __future__ import annotations
@@ -15,8 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QPointF, QRectF, QSize, QTemporaryDir, Signal
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import QDate, QTemporaryDir, Signal
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -37,6 +37,7 @@ from contactdesk.domain.call_metrics import BASIS_FORMULAS, Basis, Definition
 from contactdesk.domain.permissions import Permission
 
 from .dashboard_parts import london_today
+from .report_printing import PrintingFailed, PrintJob, job_from_printer, print_dialog, send
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,14 @@ def _day(edit: QDateEdit) -> date:
     return date(value.year(), value.month(), value.day())
 
 
+def _in_words(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def _period_in_words(start: date, end: date) -> str:
+    return f"on {_in_words(start)}" if start == end else f"from {_in_words(start)} to {_in_words(end)}"
+
+
 class ReportsView(QWidget):
     reportReady = Signal(str)  # the path of the PDF now shown
 
@@ -82,6 +91,7 @@ class ReportsView(QWidget):
         self._folder = QTemporaryDir()
         self._serial = 0
         self.current_pdf: Path | None = None
+        self.spooler: str | None = None  # the `lp` program; None: found on the PATH
         yesterday = today() - timedelta(days=1)
 
         self.kind = QComboBox(objectName="reportKind")
@@ -126,21 +136,36 @@ class ReportsView(QWidget):
             self.export_what.addItem(text, key)
         self.export_what.setAccessibleName("What to export")
         self.export_button = QPushButton("E&xport…", objectName="exportButton")
+        self.export_from = _date_edit("exportFrom", yesterday)
+        self.export_to_day = _date_edit("exportTo", yesterday)
         export_title = QLabel("Spreadsheet export")
         export_title.setProperty("role", "heading")
-        export_note = QLabel("Calls, cases or queue attempts for the dates above, as CSV or Excel.",
-                             wordWrap=True)
+        export_note = QLabel("Calls, cases or queue attempts received on these days, as CSV or "
+                             "Excel (its own dates, not the report's).", wordWrap=True)
+        export_form = QFormLayout()
+        for text, field, accessible in (
+                ("&What:", self.export_what, "What to export"),
+                ("F&irst day:", self.export_from, "First day to export"),
+                ("&Last day:", self.export_to_day, "Last day to export")):
+            label = QLabel(text)
+            label.setBuddy(field)
+            field.setAccessibleName(accessible)
+            export_form.addRow(label, field)
+            self._labels[field] = label
+        # One label column for both forms, so the export's fields line up with the report's.
+        widest = max(label.sizeHint().width() for label in self._labels.values())
+        for label in self._labels.values():
+            label.setMinimumWidth(widest)
+        self.export_period = QLabel("", objectName="exportPeriod", wordWrap=True)
         export_row = QHBoxLayout()
-        export_label = QLabel("&What:")
-        export_label.setBuddy(self.export_what)
-        export_row.addWidget(export_label)
-        export_row.addWidget(self.export_what, 1)
+        export_row.addWidget(self.export_period, 1)
         export_row.addWidget(self.export_button)
         self.export_panel = QWidget(self, objectName="exportPanel")
         export_layout = QVBoxLayout(self.export_panel)
         export_layout.setContentsMargins(0, 12, 0, 0)
         export_layout.addWidget(export_title)
         export_layout.addWidget(export_note)
+        export_layout.addLayout(export_form)
         export_layout.addLayout(export_row)
         if not workspace.may(Permission.EXPORT_DATA):  # the export operations refuse them too
             self.export_panel.hide()
@@ -171,6 +196,9 @@ class ReportsView(QWidget):
         self.print_button.clicked.connect(self.print_report)
         self.save_button.clicked.connect(self.save_report)
         self.export_button.clicked.connect(self.export_rows)
+        for edit in (self.export_from, self.export_to_day):
+            edit.dateChanged.connect(self._export_dates_changed)
+        self._export_dates_changed()
         self._kind_changed()
         self._set_ready(False)
 
@@ -232,35 +260,31 @@ class ReportsView(QWidget):
     # -- printing and saving --------------------------------------------------------------
 
     def print_report(self) -> None:
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        dialog = QPrintDialog(printer, self)
-        dialog.setWindowTitle("Print report")
-        if dialog.exec() == QPrintDialog.DialogCode.Accepted:
+        if self.current_pdf is None:
+            return
+        printer = QPrinter()
+        if print_dialog(printer, self).exec() == QPrintDialog.DialogCode.Accepted:
             self.print_to(printer)
 
-    def print_to(self, printer: QPrinter) -> int:
-        """Render the previewed pages on ``printer``; returns the number of pages printed."""
-        pages = self.document.pageCount()
-        if pages == 0:
-            return 0
-        painter = QPainter()
-        if not painter.begin(printer):
-            self.status.setText("The printer could not be started: check it in the print dialog.")
-            return 0
-        try:
-            for page in range(pages):
-                if page:
-                    printer.newPage()
-                target = painter.viewport()
-                size = self.document.pagePointSize(page)
-                scale = min(target.width() / size.width(), target.height() / size.height())
-                image = self.document.render(
-                    page, QSize(round(size.width() * scale), round(size.height() * scale)))
-                painter.drawImage(QRectF(QPointF(0, 0), image.size().toSizeF()), image)
-        finally:
-            painter.end()
-        self.status.setText(f"Sent {pages} page{'s' if pages != 1 else ''} to the printer.")
-        return pages
+    def print_to(self, printer: QPrinter) -> None:
+        """Print the current report as chosen in the dialog held by ``printer``."""
+        self.send_to_printer(job_from_printer(printer, self.current_pdf, self._kind().label))
+
+    def send_to_printer(self, job: PrintJob) -> None:
+        """Hand ``job`` to the spooler in the background; the status line tells the outcome."""
+        self.status.setText("Sending the report to the printer…")
+        self.print_button.setEnabled(False)
+        spooler = self.spooler
+        self._runner.run(lambda: send(job, spooler), self._printed, self._print_failed)
+
+    def _printed(self, sentence: str) -> None:
+        self.print_button.setEnabled(self.current_pdf is not None)
+        self.status.setText(sentence)
+
+    def _print_failed(self, exc: Exception) -> None:
+        self.print_button.setEnabled(self.current_pdf is not None)
+        self.status.setText(str(exc) if isinstance(exc, PrintingFailed)
+                            else f"Could not print: {exc}")
 
     def save_report(self) -> None:
         if self.current_pdf is None:
@@ -291,12 +315,25 @@ class ReportsView(QWidget):
         if path:
             self.export_to(what, Path(path))
 
+    def _export_span(self) -> tuple[date, date]:
+        return _day(self.export_from), _day(self.export_to_day)
+
+    def _export_dates_changed(self) -> None:
+        start, end = self._export_span()
+        if end < start:
+            self.export_period.setText("The last day is before the first: change the dates.")
+        else:
+            self.export_period.setText(f"Exports rows {_period_in_words(start, end)}.")
+        self.export_button.setEnabled(end >= start)
+
     def export_to(self, what: str, path: Path) -> None:
-        start, end = _day(self.date_from), _day(self.date_to)
-        if not self._kind().spans_dates:
-            start = end = _day(self.day)
+        start, end = self._export_span()
+        if end < start:
+            self.status.setText("The export's last day is before its first: change the dates.")
+            return
         export = getattr(self._workspace.exports, f"export_{what}")
-        self.status.setText(f"Exporting {what}…")
+        period = _period_in_words(start, end)
+        self.status.setText(f"Exporting {what} {period}…")
         self._runner.run(lambda: export(path, start, end),
-                         lambda n: self.status.setText(f"{n} {what} written to {path}."),
+                         lambda n: self.status.setText(f"{n} {what} {period} written to {path}."),
                          lambda exc: self.status.setText(f"Could not export: {exc}"))

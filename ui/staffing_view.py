@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractSpinBox,
     QDateEdit,
     QDoubleSpinBox,
     QHBoxLayout,
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from contactdesk.domain.errors import ContactDeskError
+from contactdesk.domain.working_time import OpeningHours
 from contactdesk.dtos.stats import DEFAULT_WRAP_UP_SECONDS, MAX_WEEKS, StaffingQuery
 
 from .dashboard_charts import BarLineChart
@@ -77,6 +79,37 @@ class StaffingTableModel(FlatTableModel):
         return percent(slot.occupancy)
 
 
+class OpenDayEdit(QDateEdit):
+    """A date whose Up and Down keys step to the next or previous open day, across weekends
+    and bank holidays (Qt's own stepping of the weekday section stops at the week's end)."""
+
+    def __init__(self, hours: OpeningHours, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._hours = hours
+
+    def stepBy(self, steps: int) -> None:  # noqa: N802 (Qt's name)
+        if self.currentSection() != QDateEdit.Section.DaySection:  # weekday or day of month
+            super().stepBy(steps)
+            return
+        day = self.date().toPython()
+        for _ in range(abs(steps)):
+            day = next_open_day(self._hours, day, -1 if steps < 0 else 1)
+        self.setDate(QDate(day))
+
+    def stepEnabled(self):  # noqa: N802 (Qt's name)
+        return (QAbstractSpinBox.StepEnabledFlag.StepUpEnabled
+                | QAbstractSpinBox.StepEnabledFlag.StepDownEnabled)
+
+
+def next_open_day(hours: OpeningHours, day: date, direction: int = 1) -> date:
+    """The first open day after ``day`` (before it, with a direction of -1)."""
+    for _ in range(366):
+        day += timedelta(days=direction)
+        if hours.is_working_day(day):
+            return day
+    return day  # no open day in a year: opening hours always have one, this is a guard
+
+
 def _spin(cls, name: str, accessible: str, low: float, high: float, value: float, suffix: str,
           parent: QWidget):
     spin = cls(parent)
@@ -102,12 +135,15 @@ class StaffingView(QWidget):
         self._started = False
         self.plan = None
 
-        self.day = QDateEdit(self)
+        # The next day the contact centre is open (Monday when today is Friday or Saturday).
+        hours = OpeningHours()
+        self.day = OpenDayEdit(hours, self)
         self.day.setObjectName("staffingDay")
         self.day.setAccessibleName("Day to plan")
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("ddd d MMM yyyy")
-        self.day.setDate(QDate(today() + timedelta(days=1)))
+        self.day.setToolTip("Up and Down step to the next and previous open day")
+        self.day.setDate(QDate(next_open_day(hours, today())))
         self.weeks = _spin(QSpinBox, "staffingWeeks", "Weeks of history", 1, MAX_WEEKS, 6, "", self)
         self.weeks.setToolTip("Average the same weekday over this many weeks before the day")
         self.answer_within = _spin(QDoubleSpinBox, "staffingAnswerWithin", "Answer within, seconds",
@@ -146,6 +182,7 @@ class StaffingView(QWidget):
         self.totals = QLabel(self)
         self.totals.setObjectName("staffingTotals")
         self.totals.setProperty("role", "heading")
+        self.totals.setWordWrap(True)  # a long day's totals wrap rather than widen the window
         self.message = QLabel(self)
         self.message.setObjectName("staffingMessage")
         self.message.setWordWrap(True)

@@ -142,7 +142,7 @@ class SubjectAccessPanel(QWidget):
         self.kind.setAccessibleName("Search by")
         self.term = QLineEdit(objectName="sarTerm")
         self.term.setAccessibleName("What to search for")
-        self.find_button = QPushButton("&Find", objectName="sarFind")
+        self.find_button = QPushButton("Searc&h", objectName="sarFind")
         self.find_button.setDefault(True)
         kind_label, term_label = QLabel("Search &by:"), QLabel("&For:")
         kind_label.setBuddy(self.kind)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from ..config import describe_database, resolve_database_url
 from ..domain.errors import ContactDeskError
+from ..domain.working_time import LONDON
 from .passwords import read_new_password, read_password_line
 
 
@@ -16,11 +17,21 @@ class UsageError(ContactDeskError):
     pass
 
 
-def parse_date(text: str) -> date:
+def parse_date(text: str, *, today: date | None = None) -> date:
+    """Every date the command line takes: YYYY-MM-DD, or today / yesterday in Europe/London."""
+    if today is None:
+        today = datetime.now(LONDON).date()
+    named = {"today": today, "yesterday": today - timedelta(days=1)}
+    if text.strip().lower() in named:
+        return named[text.strip().lower()]
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text.strip())
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date (use YYYY-MM-DD)") from None
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a date (use YYYY-MM-DD, today or yesterday)") from None
+    if not 1990 <= day.year <= 2199:
+        raise argparse.ArgumentTypeError(f"{text} is outside the years the figures can cover")
+    return day
 
 
 def open_workspace(args, *, migrate: bool = False):
@@ -76,12 +87,21 @@ def db_status(args) -> int:
 
 
 def demo_data(args) -> int:
-    summary = open_workspace(args).demo.generate_demo_data(
-        days=args.days, seed=args.seed, if_empty=args.if_empty)
+    if args.if_empty:  # the usual answer on every `make run`, asked before anything heavy loads
+        from ..demo.quick_check import cases_already_there
+
+        found = cases_already_there(resolve_database_url(args.db)[0])
+        if found is not None:
+            _say_skipped(found.demo_password)
+            return 0
+    line = ProgressLine(sys.stderr)
+    try:
+        summary = open_workspace(args).demo.generate_demo_data(
+            days=args.days, seed=args.seed, if_empty=args.if_empty, progress=line.show)
+    finally:
+        line.close()
     if summary.skipped:
-        print("demo data: the database already has cases; nothing added")
-        if summary.demo_password:
-            print(f"demo users sign in with the password: {summary.demo_password}")
+        _say_skipped(summary.demo_password)
     else:
         print(f"demo data: {summary.calls} calls, {summary.cases} cases ({summary.closed} closed), "
               f"{summary.callers} callers, {summary.notes} notes, {summary.users} users, "
@@ -91,6 +111,43 @@ def demo_data(args) -> int:
         else:  # PostgreSQL: people sign in with their own logins, which demo data cannot make
             print("demo users have no logins on PostgreSQL: add yours with `contactdesk users add`")
     return 0
+
+
+def _say_skipped(demo_password: str | None) -> None:
+    print("demo data: the database already has cases; nothing added")
+    if demo_password:
+        print(f"demo users sign in with the password: {demo_password}")
+
+
+class ProgressLine:
+    """Progress of long work on a terminal: one line rewritten in place on a tty, plain
+    lines otherwise (a log keeps one line per stage and every tenth of the way)."""
+
+    def __init__(self, stream):
+        self._stream = stream
+        self._tty = stream.isatty()
+        self._last: tuple[int, str] | None = None
+        self._width = 0
+
+    def show(self, fraction: float, text: str) -> None:
+        percent = int(fraction * 100)
+        if self._tty:
+            if self._last == (percent, text):
+                return
+            line = f"{text}... {percent:3d}%"
+            self._stream.write("\r" + line.ljust(self._width))
+            self._width = len(line)
+        else:
+            if self._last is not None and self._last[1] == text and percent // 10 == self._last[0] // 10:
+                return
+            self._stream.write(f"{text}... {percent}%\n")
+        self._stream.flush()
+        self._last = (percent, text)
+
+    def close(self) -> None:
+        if self._tty and self._width:
+            self._stream.write("\r" + " " * self._width + "\r")
+            self._stream.flush()
 
 
 def _print_report(report, what: str) -> int:

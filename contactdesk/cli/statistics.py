@@ -5,29 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from ..domain.call_metrics import Basis, Definition
 from ..domain.working_time import LONDON
 from ..dtos.stats import AUTO, GROUPINGS, CallStats, StatsQuery
 from ..dtos.telephony import FORMATS
 from ..formats import percent, seconds
-from .commands import UsageError, _input_file, open_workspace
+from .commands import UsageError, _input_file, open_workspace, parse_date
 
-
-def parse_day(text: str) -> date:
-    """YYYY-MM-DD, or today / yesterday in Europe/London."""
-    today = datetime.now(LONDON).date()
-    named = {"today": today, "yesterday": today - timedelta(days=1)}
-    if text.lower() in named:
-        return named[text.lower()]
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date (use YYYY-MM-DD)") from None
-    if not 1990 <= day.year <= 2199:
-        raise argparse.ArgumentTypeError(f"{text} is outside the years the figures can cover")
-    return day
+# The one date parser of the command line, under the name the other commands import.
+parse_day = parse_date
 
 
 def seconds_option(text: str) -> float:

@@ -37,6 +37,7 @@ from .complaints import add_demo_complaints
 from .passwords import demo_password_in_use, remember_demo_password
 from .plan import Plan
 from .planner import Planner
+from .progress import Progress, Report
 from .telephony import REVS_GROUPS, SOURCE, CallCentre
 from .world import World
 from .writer import insert_attempts, write_plan
@@ -63,7 +64,7 @@ class DemoSummary:
 @operation(Permission.MANAGE_DATA, changes=tuple(Changed))
 def generate_demo_data(ctx: ServiceContext, days: int = 30, seed: int = 2026,
                        today: date | None = None, *, if_empty: bool = False,
-                       telephony: bool = True) -> DemoSummary:
+                       telephony: bool = True, progress: Report | None = None) -> DemoSummary:
     """Add ``days`` days of demo calls and cases ending the day before ``today``.
 
     ``today`` defaults to the context's date in Europe/London. Demo users (12
@@ -74,6 +75,7 @@ def generate_demo_data(ctx: ServiceContext, days: int = 30, seed: int = 2026,
     filled up to yesterday from 1 April of the previous financial year (about
     2.5 s a year of attempts on SQLite, a year and a half on a typical day);
     ``telephony=False`` leaves it out (tests that only need calls and cases).
+    ``progress(fraction, sentence)`` hears how far the run has got, on this thread.
     """
     if days < 1:
         raise ValueError("days must be at least 1")
@@ -81,6 +83,8 @@ def generate_demo_data(ctx: ServiceContext, days: int = 30, seed: int = 2026,
         today = ctx.now().astimezone(LONDON).date()
     if if_empty and _has_cases(ctx):
         return DemoSummary(skipped=True, demo_password=_password_in_use(ctx))
+    steps = Progress(progress)
+    steps.stage("gazetteer")
     _ensure_gazetteer(ctx)
     with ctx.uow(write=True) as uow:
         session = uow.session
@@ -88,15 +92,21 @@ def generate_demo_data(ctx: ServiceContext, days: int = 30, seed: int = 2026,
         if if_empty and _has_cases_in(session):
             return DemoSummary(skipped=True, demo_password=demo_password_in_use(session))
         world = World.load(session)
-        plan = Planner(random.Random(seed), world, today, days).run()
-        written = write_plan(session, world, plan, ctx.actor)
+        steps.stage("plan")
+        plan = Planner(random.Random(seed), world, today, days).run(steps)
+        steps.stage("write")
+        written = write_plan(session, world, plan, ctx.actor, steps)
         if written.users:
             remember_demo_password(session)
+        steps.stage("complaints")
         add_demo_complaints(session, world, random.Random(seed + 1), today, days)
-        attempts = _write_telephony(session, world, plan, seed, today) if telephony else 0
+        steps.stage("telephony")
+        attempts = _write_telephony(session, world, plan, seed, today, steps) if telephony else 0
         summary = DemoSummary(**written._asdict(), attempts=attempts,
                               demo_password=demo_password_in_use(session))
+        steps.stage("commit")
         uow.commit()
+    steps.finished()
     return summary
 
 
@@ -106,7 +116,8 @@ def telephony_start(today: date) -> date:
     return date(financial_year_start(today - timedelta(days=1)).year - 1, 4, 1)
 
 
-def _write_telephony(session: Session, world: World, plan: Plan, seed: int, today: date) -> int:
+def _write_telephony(session: Session, world: World, plan: Plan, seed: int, today: date,
+                     steps: Progress) -> int:
     """Fill ``demo-pbx`` up to yesterday, after the last day it holds; the attempts added."""
     last = today - timedelta(days=1)
     first = telephony_start(today)
@@ -129,9 +140,14 @@ def _write_telephony(session: Session, world: World, plan: Plan, seed: int, toda
         return 0
     agents = [u.username for u in world.users if u.role == "agent"] or usernames
     centre = CallCentre(seed, agents, hours=world.hours)
-    filled = [centre.day_with_calls(day, logged[day]) if day in logged else centre.day(day)
-              for day in centre.working_days(first, last)]
+    days = list(centre.working_days(first, last))
+    filled = []
+    for done, day in enumerate(days, 1):  # modelling the days: about two thirds of the stage
+        filled.append(centre.day_with_calls(day, logged[day]) if day in logged else centre.day(day))
+        if done % 20 == 0:
+            steps.part(2 * done, 3 * len(days))
     records = centre.records(filled)
+    steps.part(2, 3)
     insert_attempts(session, records, generated=True)
     refresh_wait_days(session, SOURCE, {d.day for d in filled if d.calls})
     return len(records)

@@ -47,6 +47,7 @@ from .profile import (
     WEEKDAY_FACTOR,
     WITHDRAWN_SHARE,
 )
+from .progress import Progress
 from .texts import (
     CALLER_NOTES_DONE,
     CALLER_NOTES_OPEN,
@@ -96,18 +97,22 @@ class Planner:
 
     # -- the whole run ----------------------------------------------------
 
-    def run(self) -> Plan:
+    def run(self, progress: Progress | None = None) -> Plan:
+        progress = progress or Progress()
         first = self.today - timedelta(days=self.days)
         for offset in range(self.days):
             day = first + timedelta(days=offset)
             if self.hours.is_working_day(day):
                 self._plan_day(day)
+            progress.part(offset + 1, 2 * self.days)  # days: the first half of planning
         self._ensure_every_category()
         for index, call in enumerate(self.calls):
             if call.outcome == "case_created":
                 self._plan_case(index, call)
             else:
                 call.summary = self._enquiry_summary(call)
+            if index % 2000 == 0:
+                progress.part(len(self.calls) + index, 2 * len(self.calls))
         return Plan(self.callers, self.calls, self.cases, self.now)
 
     # -- calls ------------------------------------------------------------

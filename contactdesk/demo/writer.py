@@ -35,6 +35,7 @@ from ..persistence.references import allocate_references
 from ..telephony.app_calls import app_attempt_row
 from .passwords import demo_password_hash
 from .plan import CasePlan, Plan
+from .progress import Progress
 from .telephony import ATTEMPT_COLUMNS
 from .world import World
 
@@ -132,12 +133,14 @@ def _reserve_ids(session: Session, table: str, count: int) -> list[int]:
     return list(range(first, first + count))
 
 
-def write_plan(session: Session, world: World, plan: Plan, actor: Actor) -> Written:
+def write_plan(session: Session, world: World, plan: Plan, actor: Actor,
+               progress: Progress | None = None) -> Written:
     """Insert everything in ``plan``, with its status history and audit rows.
 
     Audit rows name the demo user who did each thing; the demo users themselves
     are recorded as added by ``actor``, the person running the generator.
     """
+    progress = progress or Progress()
     users = world.users
     new_users = [u for u in users if u.new]
     for user, user_id in zip(new_users, _reserve_ids(session, "users", len(new_users)), strict=True):
@@ -169,6 +172,7 @@ def write_plan(session: Session, world: World, plan: Plan, actor: Actor) -> Writ
          "created_at": c.created_at, "updated_at": c.created_at, "version": 1}
         for i, c in enumerate(plan.callers)
     ])
+    progress.part(1, 8)
     _insert(session, Call.__table__, [
         {"id": call_ids[i], "channel": c.channel, "agent_id": user_id[c.agent],
          "caller_id": caller_ids[c.caller] if c.caller is not None else None,
@@ -182,7 +186,9 @@ def write_plan(session: Session, world: World, plan: Plan, actor: Actor) -> Writ
         app_attempt_row(call_ids[i], c.started_at, c.answered_at, c.ended_at, c.wait_seconds,
                         users[c.agent].username)
         for i, c in enumerate(plan.calls) if c.channel == "phone")
+    progress.part(2, 8)
     insert_attempts(session, app_attempts)
+    progress.part(3, 8)
 
     case_rows, history, notes, links = [], [], [], []
     closed = 0
@@ -234,10 +240,13 @@ def write_plan(session: Session, world: World, plan: Plan, actor: Actor) -> Writ
         notes.extend({"case_id": case_id, "author_id": user_id[author], "visibility": visibility,
                       "body": body, "created_at": at} for author, visibility, body, at in c.notes)
 
+    progress.part(4, 8)
     _insert(session, Case.__table__, case_rows)
     _insert(session, CallCase.__table__, links)
+    progress.part(5, 8)
     _insert(session, CaseStatusChange.__table__, history)
     _insert(session, CaseNote.__table__, notes)
+    progress.part(6, 8)
     write_audit(session.connection(), audit)  # PostgreSQL's triggers recorded these rows
     return Written(users=len(new_users), callers=len(plan.callers), calls=len(plan.calls),
                    cases=len(plan.cases), notes=len(notes), closed=closed,

@@ -40,6 +40,7 @@ class CallSaved:
     reference: str | None  # the case the caller is given (new or existing)
     created_case: bool
     warnings: tuple[FieldIssue, ...]
+    due_at: datetime | None = None  # when the case is due to be dealt with, if known
 
 
 @dataclass(frozen=True)
@@ -63,9 +64,20 @@ class PastContact:
 
 
 @dataclass(frozen=True)
+class KnownPlace:
+    """Where a caller's most recent case was: offered when their record has no address."""
+
+    address: str
+    postcode: str | None = None
+    uprn: int | None = None
+    usrn: int | None = None
+
+
+@dataclass(frozen=True)
 class CallerHistory:
     """What the agent sees beside the form once the caller's number parses."""
 
     caller: CallerInfo
     recent_calls: tuple[PastContact, ...]
     open_cases: tuple[tuple[str, str, str], ...]  # reference, category, status
+    last_case_place: KnownPlace | None = None  # only when the caller record has no address

@@ -90,6 +90,7 @@ class CaseRow:
     postcode: str | None
     due_at: datetime | None
     overdue: bool
+    caller_phone: str | None = None  # E.164
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
-from ..domain.call_metrics import CallFigures, Comparison, Definition
+from ..domain.call_metrics import Basis, CallFigures, Comparison, Definition
 from ..domain.erlang import required_agents
 from ..domain.errors import ValidationError
+from ..domain.words import APP_SOURCE
 
 # -- call statistics -----------------------------------------------------------------
 
@@ -37,6 +38,46 @@ class CallStats:
     source: str  # the source actually used: telephony, app, or a feed name
     source_label: str  # what that means, for the foot of a report
     groups: tuple[tuple[object, CallFigures], ...] = ()  # (hour/day/queue/agent, figures)
+
+    def gap(self, key: str, when: str = "for this period",
+            figures: CallFigures | None = None) -> str | None:
+        """Why figure ``key`` (of the total, or of one group's ``figures``) has no data behind
+        it; None when it has, a real zero included."""
+        return figure_gap(self.source, figures or self.figures, key, when)
+
+
+NO_DATA = "no data"
+# Keys of CallFigures.as_dict that are rates or averages: without calls there is nothing to divide.
+RATE_FIGURES = ("service_level", "abandon_rate", "asa_seconds", "longest_wait_seconds",
+                "average_abandon_seconds", "average_talk_seconds")
+# What the app's call timer never sees: callers who hang up in the queue.
+ABANDON_FIGURES = ("abandoned", "abandon_rate", "average_abandon_seconds")
+WAIT_FIGURES = ("asa_seconds", "longest_wait_seconds")
+
+
+def no_feed_reason(when: str) -> str:
+    return f"no telephony feed imported {when}: import the queue_log"
+
+
+def figure_gap(source: str, figures: CallFigures, key: str,
+               when: str = "for this period") -> str | None:
+    """Why ``key`` of ``figures`` from ``source`` has no data behind it, or None.
+
+    The app's own call timer records answered calls only, mostly without their
+    queue wait: an abandon rate or a share answered within T from it would be a
+    false 0%, so those figures are missing, not zero.
+    """
+    c, app = figures.counts, source == APP_SOURCE
+    if app and key in ABANDON_FIGURES:
+        return no_feed_reason(when)
+    if key in RATE_FIGURES and not c.offered:
+        return no_feed_reason(when) if app else f"no calls in the telephony feed {when}"
+    if app and key == "service_level" and (
+            figures.definition.basis != Basis.ANSWERED or c.answered_wait_count < c.answered):
+        return no_feed_reason(when)  # the app's call timer records no queue waits
+    if app and key in WAIT_FIGURES and not c.answered_wait_count:
+        return no_feed_reason(when)
+    return None
 
 
 @dataclass(frozen=True)

@@ -3,19 +3,22 @@
 The Alembic environment lives in the top-level ``db`` package; its location is
 resolved from the installed package rather than a path relative to the
 current directory.
+
+Alembic itself is imported only when there is something to migrate: a start-up
+with a current schema compares the head read from the revision files with
+``alembic_version`` and is done.
 """
 
 from __future__ import annotations
 
+import ast
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from . import grants
@@ -31,11 +34,17 @@ from .engine import (
 )
 from .reference_data import seed_reference_data
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
 # A table only ContactDesk creates: with alembic_version it marks a database as ours.
 MARKER_TABLE = "reference_counters"
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(resources.files("db")))
     config.attributes["engine"] = engine
@@ -43,14 +52,42 @@ def alembic_config(engine: Engine | None = None) -> Config:
 
 
 def script_directory() -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config())
 
 
+def _assigned_string(tree: ast.Module, name: str) -> str | None:
+    for node in tree.body:
+        target = node.target if isinstance(node, ast.AnnAssign) else (
+            node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None)
+        if isinstance(target, ast.Name) and target.id == name and node.value is not None:
+            value = ast.literal_eval(node.value)
+            return value if isinstance(value, str) or value is None else None
+    return None
+
+
+@cache
+def known_revisions() -> dict[str, str | None]:
+    """Each revision of ``db/versions`` and the one it revises, read from the files
+    (parsed, not imported: no alembic needed to know where the schema should be)."""
+    revisions: dict[str, str | None] = {}
+    for path in (resources.files("db") / "versions").iterdir():
+        if not path.name.endswith(".py") or path.name.startswith("_"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        revision = _assigned_string(tree, "revision")
+        if revision:
+            revisions[revision] = _assigned_string(tree, "down_revision")
+    return revisions
+
+
 def head_revision() -> str:
-    heads = script_directory().get_heads()
+    revisions = known_revisions()
+    heads = set(revisions) - set(revisions.values())
     if len(heads) != 1:
         raise RuntimeError(f"migrations have {len(heads)} heads; expected one")
-    return heads[0]
+    return heads.pop()
 
 
 @dataclass(frozen=True)
@@ -84,11 +121,10 @@ def schema_state(engine: Engine) -> SchemaState:
         )
     try:
         with engine.connect() as connection:
-            current = MigrationContext.configure(connection).get_current_revision()
+            current = connection.scalar(text("SELECT version_num FROM alembic_version"))
     except DBAPIError as exc:
         raise explain_connection_error(str(engine.url), exc) from None
-    known = {rev.revision for rev in script_directory().walk_revisions()}
-    if current is not None and current not in known:
+    if current is not None and current not in known_revisions():
         raise SchemaTooNew(
             f"{where} was migrated by a newer ContactDesk (schema {current}): update this app"
         )
@@ -141,6 +177,8 @@ def upgrade(engine: Engine) -> SchemaState:
     """Create or migrate the schema to the latest revision and seed reference data."""
     before = schema_state(engine)
     if not before.is_current:
+        from alembic import command
+
         try:
             with engine.connect() as connection:
                 with _foreign_keys_deferred_on_sqlite(connection):

@@ -59,7 +59,8 @@ def calls_and_service_level(labels: Sequence[str], calls: Sequence[int],
     line.valueAxis.visible = False
     line.categoryAxis.visible = False
     line.categoryAxis.categoryNames = list(labels) or [""]
-    drawing.add(line)
+    if any(v is not None for v in levels):  # a line of no points is not drawn (nor drawable)
+        drawing.add(line)
 
     # The line's scale on the right.
     right = left + plot_w

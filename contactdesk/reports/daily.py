@@ -10,6 +10,7 @@ from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
 from ..dtos.complaints_register import ComplaintReport
 from ..dtos.reports import DailyReportData, DailySummary
+from ..dtos.stats import NO_DATA
 from ..formats import count, percent, seconds
 from .charts import calls_and_service_level
 from .pdf import PAGE, ReportFrame, escape, styles, table, write_pdf
@@ -44,12 +45,25 @@ def _story(summary: DailySummary, complaints: ComplaintReport, threshold: str) -
     if not summary.has_data:
         story.append(Paragraph("No calls, enquiries or cases were recorded on this day.", s["body"]))
         return story + _complaints(complaints)
+    calls = summary.calls
+
+    def figure(key: str, text: str, figures=None) -> str:
+        return NO_DATA if calls.gap(key, figures=figures) else text
+
     story += [Paragraph("Call handling", s["h2"]), table(
         ["Calls offered", "Answered", "Abandoned", f"% answered within {threshold} s",
          "% abandoned", "Average speed of answer", "Longest wait"],
-        [[count(c.offered), count(c.answered), count(c.abandoned), percent(f.service_level),
-          percent(f.abandon_rate), seconds(f.asa_seconds), seconds(c.longest_wait)]],
+        [[count(c.offered), count(c.answered), figure("abandoned", count(c.abandoned)),
+          figure("service_level", percent(f.service_level)),
+          figure("abandon_rate", percent(f.abandon_rate)),
+          figure("asa_seconds", seconds(f.asa_seconds)),
+          figure("longest_wait_seconds", seconds(c.longest_wait))]],
         [WIDTH / 7] * 7, right=range(7))]
+    reasons = dict.fromkeys(r for key in ("abandoned", "service_level", "abandon_rate",
+                                          "asa_seconds", "longest_wait_seconds")
+                            if (r := calls.gap(key, "for this day")))
+    for reason in reasons:
+        story.append(Paragraph(escape(f"No data: {reason}."), s["note"]))
     if c.unresolved:
         story.append(Paragraph(f"{c.unresolved} calls were still waiting when the log ended "
                                "and are not counted above.", s["note"]))
@@ -69,13 +83,22 @@ def _hours(summary: DailySummary, threshold: str) -> list:
     groups = summary.calls.groups
     if not groups:
         return []
+    calls = summary.calls
+
+    def figure(g, key: str, text: str) -> str:
+        return NO_DATA if calls.gap(key, figures=g) else text
+
+    chart_levels = [None if calls.gap("service_level", figures=g) else g.service_level
+                    for _, g in groups]
     labels = [f"{hour:02d}:00" for hour, _ in groups]
     chart = calls_and_service_level(
-        labels, [g.counts.offered for _, g in groups], [g.service_level for _, g in groups],
+        labels, [g.counts.offered for _, g in groups], chart_levels,
         width=WIDTH, height=62 * mm, level_label=f"% answered within {threshold} s")
     rows = [[f"{hour:02d}:00-{hour + 1:02d}:00", count(g.counts.offered), count(g.counts.answered),
-             count(g.counts.abandoned), percent(g.service_level), percent(g.abandon_rate),
-             seconds(g.asa_seconds)] for hour, g in groups]
+             figure(g, "abandoned", count(g.counts.abandoned)),
+             figure(g, "service_level", percent(g.service_level)),
+             figure(g, "abandon_rate", percent(g.abandon_rate)),
+             figure(g, "asa_seconds", seconds(g.asa_seconds))] for hour, g in groups]
     widths = [WIDTH * w for w in (0.18, 0.12, 0.13, 0.14, 0.15, 0.14, 0.14)]
     return [KeepTogether([Paragraph("Calls and service level by hour", s["h2"]), chart]),
             Spacer(1, 2 * mm),

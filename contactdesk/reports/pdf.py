@@ -119,9 +119,34 @@ def table(header: Sequence[str], rows: Sequence[Sequence[object]], widths: Seque
     commands += [("BACKGROUND", (0, r), (-1, r), ZEBRA) for r in range(2, len(data), 2)]
     if bold_last and len(data) > 1:
         commands.append(("LINEABOVE", (0, -1), (-1, -1), 0.9, INK))
-    result = Table(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
+    result = Table(data, colWidths=fit_widths(header, rows, widths), repeatRows=1, hAlign="LEFT")
     result.setStyle(TableStyle(commands))
     return result
+
+
+CELL_PADDING = 6  # reportlab's default left and right padding of a table cell
+
+
+def _longest_word(value: object, font: str) -> float:
+    if isinstance(value, Flowable):
+        return 0  # a ready-made paragraph wraps itself
+    return max((pdfmetrics.stringWidth(word, font, 8.5) for word in str(value).split()), default=0)
+
+
+def fit_widths(header: Sequence[str], rows: Sequence[Sequence[object]],
+               widths: Sequence[float]) -> list[float]:
+    """``widths`` widened where a column's longest word would not fit whole ("Finishe / d"),
+    taking the room from columns with some to spare so the table keeps its width."""
+    need = [2 * CELL_PADDING + 1 + max(
+        [_longest_word(header[i], FONT_BOLD)] + [_longest_word(r[i], FONT) for r in rows if i < len(r)])
+        for i in range(len(widths))]
+    short = sum(max(n - w, 0) for n, w in zip(need, widths, strict=True))
+    spare = [max(w - n, 0) for n, w in zip(need, widths, strict=True)]
+    if short <= 0 or sum(spare) <= 0:
+        return list(widths)
+    moved = min(short, sum(spare))
+    return [w + (n - w) * moved / short if n > w else w - room * moved / sum(spare)
+            for n, w, room in zip(need, widths, spare, strict=True)]
 
 
 @dataclass(frozen=True)

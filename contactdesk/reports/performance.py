@@ -16,7 +16,7 @@ from reportlab.platypus import Paragraph
 from ..domain.call_metrics import Comparison, financial_year_start, year_earlier
 from ..dtos.complaints_register import ComplaintReport
 from ..dtos.reports import CaseComparison, PerformanceReportData
-from ..dtos.stats import YearToDate
+from ..dtos.stats import NO_DATA, YearToDate
 from ..formats import count, percent, points, seconds
 from .pdf import BETTER, PAGE, WORSE, ReportFrame, escape, styles, table, write_pdf
 
@@ -98,11 +98,18 @@ def _value(c: Comparison, value) -> str:
 
 def _call_handling(ytd: YearToDate, spans: tuple[date, date, date, date]) -> list:
     s = styles()
-    rows = [[indicator_cell(c.label, c.better), _value(c, c.this_year), _value(c, c.last_year),
-             difference_cell(c)] for c in ytd.comparisons]
+    rows, reasons = [], {}
+    for c in ytd.comparisons:
+        gaps = [ytd.this_year.gap(c.key), ytd.last_year.gap(c.key)]
+        reasons.update(dict.fromkeys(g for g in gaps if g))
+        values = [NO_DATA if gap else _value(c, value)
+                  for gap, value in zip(gaps, (c.this_year, c.last_year), strict=True)]
+        difference = Paragraph("–", s["cell_right"]) if any(gaps) else difference_cell(c)
+        rows.append([indicator_cell(c.label, c.better), *values, difference])
     return [Paragraph("Call handling", s["h2"]),
             table(ytd_header(*spans), rows,
-                  [WIDTH * 0.38, WIDTH * 0.21, WIDTH * 0.21, WIDTH * 0.20], right=(1, 2, 3))]
+                  [WIDTH * 0.38, WIDTH * 0.21, WIDTH * 0.21, WIDTH * 0.20], right=(1, 2, 3)),
+            *[Paragraph(escape(f"No data: {reason}."), s["note"]) for reason in reasons]]
 
 
 def _case_handling(cases: tuple[CaseComparison, ...], spans: tuple[date, date, date, date]) -> list:

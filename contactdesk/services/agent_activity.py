@@ -22,7 +22,7 @@ from ..domain.permissions import Permission
 from ..domain.words import APP_SOURCE
 from ..domain.working_time import LONDON
 from ..dtos.stats import AgentActivity
-from ..persistence.models import AgentEvent, CallAttempt
+from ..persistence.models import AgentEvent, CallAttempt, User
 from ..telephony.records import ANSWERED
 
 OUT, AVAILABLE, PAUSED = "out", "available", "paused"
@@ -41,6 +41,14 @@ def agent_activity(ctx: ServiceContext, date_from: date, date_to: date, *,
     with ctx.uow() as uow:
         return agent_activity_in(uow.session, date_from, date_to,
                                  now=ctx.now() if now is None else now)
+
+
+@operation(Permission.VIEW_STATISTICS)
+def agent_names(ctx: ServiceContext) -> tuple[tuple[str, str], ...]:
+    """(username, full name) of every person: the app's call timer names agents by username."""
+    with ctx.uow() as uow:
+        return tuple((username, full_name) for username, full_name in uow.session.execute(
+            select(User.username, User.full_name).order_by(User.username)))
 
 
 def agent_activity_in(session: Session, date_from: date, date_to: date, *,

@@ -1,18 +1,19 @@
-"""Callers: recognising a repeat caller by phone and keeping their details current."""
+"""Callers: recognising a repeat caller by phone, keeping their details current, and
+what they are told when their call is saved."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from ..context import ServiceContext, operation
 from ..domain.case_status import OPEN_STATUSES
 from ..domain.permissions import Permission
 from ..domain.validation import Phone
-from ..dtos.calls import CallerHistory, CallerInfo, PastContact
-from ..persistence.models import Call, CallCase, Caller, Case, Category
+from ..dtos.calls import CallerHistory, CallerInfo, KnownPlace, PastContact
+from ..persistence.models import Call, CallCase, Caller, Case, Category, Property
 
 
 def _info(caller: Caller) -> CallerInfo:
@@ -92,4 +93,26 @@ def caller_history(ctx: ServiceContext, e164: str, limit: int = 10) -> CallerHis
             _info(caller),
             tuple(PastContact(r[0], r[1], r[2], r[3], r[4]) for r in calls),
             tuple((r[0], r[1], r[2]) for r in cases),
+            None if caller.address else _last_case_place(s, same_phone),
         )
+
+
+def _last_case_place(session: Session, same_phone) -> KnownPlace | None:
+    """Where the caller's most recent case with an address was (callers brought in by
+    imports or demo data often have no address of their own)."""
+    row = session.execute(
+        select(Case.location, func.coalesce(Case.postcode, Property.postcode).label("postcode"),
+               Case.uprn, Case.usrn)
+        .outerjoin(Property, Property.uprn == Case.uprn)
+        .where(Case.caller_id.in_(same_phone), Case.location.is_not(None), Case.location != "")
+        .order_by(Case.received_at.desc(), Case.id.desc()).limit(1)
+    ).first()
+    return KnownPlace(row.location, row.postcode, row.uprn, row.usrn) if row else None
+
+
+@operation(Permission.READ_CASES)
+def case_due_at(ctx: ServiceContext, reference: str) -> datetime | None:
+    """When the case is due to be dealt with (None: no target, or on hold)."""
+    with ctx.uow() as uow:
+        return uow.session.scalar(
+            select(Case.due_at).where(Case.reference == reference.strip().upper()))

@@ -11,7 +11,8 @@ of the list is paged on its own (by id), so no index needs NULLS LAST.
 Free text is read as one kind of key, the first that fits: a case reference or
 its beginning (``SP-2026-0001``); a phone number in any format (parsed as the
 call form parses it, then matched exactly); a postcode or its beginning
-(``s60 2``, ``S602TH``); otherwise words. Every word typed must begin a word of
+(``s60 2``, ``S602TH``); otherwise words, and also any part of a reference
+when the text could be one (``8662``, ``2026-0086``). Every word typed must begin a word of
 the caller's name (``ann jon``), or every word a word of the case's location
 (``14 wellgate``). The words are kept in two tables by database triggers (see
 db/versions/0002_case_search_indexes.py) and folded as ``search_words`` folds.
@@ -75,6 +76,7 @@ from ..persistence.models import (
     Case,
     CaseLocationWord,
     Category,
+    ReferenceCounter,
     Service,
 )
 from .search_text import (
@@ -82,7 +84,9 @@ from .search_text import (
     WHOLE_REFERENCE,
     phone_e164,
     postcode_prefixes,
+    reference_fragment,
     reference_prefix,
+    reference_ranges,
     search_words,
 )
 
@@ -184,7 +188,8 @@ def _cursor(sort: str, row) -> CaseCursor:
 def _row(row, now: datetime) -> CaseRow:
     overdue = row.status in OPEN and row.due_at is not None and row.due_at < now
     return CaseRow(row.id, row.reference, row.received_at, row.status, row.category, row.service,
-                   row.caller_name, row.location, row.postcode, row.due_at, overdue)
+                   row.caller_name, row.location, row.postcode, row.due_at, overdue,
+                   row.caller_phone)
 
 
 def _next_string(prefix: str) -> str:
@@ -261,6 +266,57 @@ class _Filter:
 
 def _where(test: Callable[[Callable], ColumnElement], *conditions) -> _Filter:
     return _Filter(test, select(Case.id).where(*conditions))
+
+
+class _ReferencePartFilter(_Filter):
+    """References holding ``fragment`` anywhere. No index serves "contains", so the
+    references that can hold it are worked out from the reference counters as ranges
+    of the reference index (``reference_ranges``); a row is still checked directly."""
+
+    def __init__(self, fragment: str):
+        self.fragment = fragment
+        self.ranges: list[tuple[str, str]] | None = []  # set when sized
+
+    def test(self, column) -> ColumnElement:
+        return column(Case.reference).contains(self.fragment, autoescape=True)
+
+    def ids(self) -> Select:
+        if self.ranges is None:  # too many ranges: read every reference
+            return select(Case.id).where(self.test(lambda c: c))
+        if not self.ranges:
+            return select(Case.id).where(false())
+        return select(Case.id).where(or_(*(Case.reference.between(low, high)
+                                           for low, high in self.ranges)))
+
+    def size(self, connection, cap: int) -> int:
+        counters = connection.execute(select(ReferenceCounter.prefix, ReferenceCounter.year,
+                                             ReferenceCounter.last_value)).all()
+        self.ranges = reference_ranges(self.fragment, counters)
+        if self.ranges is None:
+            return cap  # taken as common: checked row by row in the list's order
+        return _count(connection, self.ids(), cap)
+
+
+class _AnyOfFilter(_Filter):
+    """A case passes when it passes any one of ``filters`` (a reference part or words)."""
+
+    def __init__(self, *filters: _Filter):
+        self.filters = filters
+
+    def test(self, column) -> ColumnElement:
+        return or_(*(f.test(column) for f in self.filters))
+
+    def ids(self) -> Select:
+        return _ids_of([f.ids() for f in self.filters], union_all)
+
+    def membership(self, column) -> ColumnElement:
+        return or_(*(f.membership(column) for f in self.filters))
+
+    def size(self, connection, cap: int) -> int:
+        size = 0
+        for f in self.filters:  # every one is sized: a words filter picks its leads here
+            size += f.size(connection, max(1, cap - size))
+        return min(size, cap)
 
 
 class _WordsFilter(_Filter):
@@ -402,6 +458,10 @@ class _Planner:
                 *(select(Case.id).where(match(Case.postcode, p, WHOLE_POSTCODE))
                   for p in postcodes))
         words = search_words(text)
+        fragment = reference_fragment(text)
+        if fragment:
+            part = _ReferencePartFilter(fragment)
+            return _AnyOfFilter(part, _WordsFilter(words, self.starts_with)) if words else part
         if not words:
             return _where(lambda c: false(), false())
         return _WordsFilter(words, self.starts_with)
@@ -513,7 +573,8 @@ class _Planner:
         return (
             select(Case.id, Case.reference, Case.received_at, Case.status,
                    Category.name.label("category"), Service.name.label("service"),
-                   Caller.name.label("caller_name"), Case.location, Case.postcode, Case.due_at,
+                   Caller.name.label("caller_name"), Caller.phone_e164.label("caller_phone"),
+                   Case.location, Case.postcode, Case.due_at,
                    *sort_values)
             .select_from(page.join(Case, Case.id == page.c.id)
                          .join(Category, Category.id == Case.category_id)

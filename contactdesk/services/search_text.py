@@ -21,6 +21,11 @@ WHOLE_POSTCODE = re.compile(r".+ \d[A-Z]{2}")
 OUTWARD = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?")
 INWARD_START = re.compile(r"\d[A-Z]{0,2}")
 PHONE_CHARACTERS = re.compile(r"[\d\s+()\-.]+")
+REFERENCE_CHARACTERS = re.compile(r"[A-Z\d-]+")
+# Fewer digits than this would match a large share of all references.
+FRAGMENT_DIGITS = 3
+NUMBER_DIGITS = 6  # the number at the end of a reference, zero-padded (SP-2026-000123)
+REFERENCE_RANGE_LIMIT = 1_000
 
 
 def search_words(text: str) -> tuple[str, ...]:
@@ -38,6 +43,61 @@ def reference_prefix(text: str) -> str | None:
     """``sp-2026-0001`` -> ``SP-2026-0001``: a case reference or its beginning (with the dash)."""
     candidate = text.strip().upper()
     return candidate if REFERENCE.fullmatch(candidate) else None
+
+
+def reference_fragment(text: str) -> str | None:
+    """``8662``, ``2026-0086``, ``p-2026`` -> upper case: what may be any part of a reference.
+
+    Only letters, digits and dashes, with at least FRAGMENT_DIGITS digits: an agent
+    reads out the end of a reference ("ending 8662") more often than its start.
+    """
+    candidate = text.strip().upper()
+    if not REFERENCE_CHARACTERS.fullmatch(candidate):
+        return None
+    return candidate if sum(c.isdigit() for c in candidate) >= FRAGMENT_DIGITS else None
+
+
+def reference_ranges(fragment: str, counters, *, limit: int = REFERENCE_RANGE_LIMIT
+                     ) -> list[tuple[str, str]] | None:
+    """The references holding ``fragment``, as inclusive ranges of references.
+
+    ``counters`` are (prefix, year, last number handed out): every reference is
+    ``PREFIX-YEAR-NNNNNN`` with a number up to that. Each place the fragment can sit
+    fixes some characters; where it covers digits of the number, those numbers
+    form runs ("8662" at the end: 008662, 018662, ...; in the middle: 086620-086629),
+    each a range of the reference index. None when there would be more than ``limit``
+    ranges (a short fragment: then most pages fill from the list in order anyway).
+    """
+    ranges: set[tuple[str, str]] = set()
+    for prefix, year, last in counters:
+        head = f"{prefix}-{year}-"
+        last = min(last, 10 ** NUMBER_DIGITS - 1)
+        if last < 1:
+            continue
+        for start in range(len(head) + NUMBER_DIGITS - len(fragment) + 1):
+            fixed = fragment[:max(0, len(head) - start)]
+            if head[start:start + len(fixed)] != fixed:
+                continue
+            digits = fragment[len(fixed):]
+            if not digits.isdigit() and digits:
+                continue
+            if not digits:  # within the prefix and year: all of them
+                ranges.add((head + f"{1:0{NUMBER_DIGITS}d}", head + f"{last:0{NUMBER_DIGITS}d}"))
+                continue
+            begin = max(0, start - len(head))  # where the digits sit in the number
+            after = NUMBER_DIGITS - begin - len(digits)
+            for leading in range(10 ** begin):
+                low = (leading * 10 ** len(digits) + int(digits)) * 10 ** after
+                if low > last:
+                    break
+                high = min(last, low + 10 ** after - 1)
+                if high < max(low, 1):
+                    continue  # only number 0, which is never handed out
+                ranges.add((head + f"{max(low, 1):0{NUMBER_DIGITS}d}",
+                            head + f"{high:0{NUMBER_DIGITS}d}"))
+            if len(ranges) > limit:
+                return None
+    return sorted(ranges)
 
 
 def phone_e164(text: str) -> str | None:

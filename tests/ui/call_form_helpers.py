@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QPlainTextEdit, QWidget
+from sqlalchemy import select, update
 
+from contactdesk.persistence.database import Database
+from contactdesk.persistence.models import Caller, Case
+from contactdesk.persistence.uow import UnitOfWork
 from ui.call_form import CallForm
 
 INPUTS = ("callerPhone", "callerName", "address", "postcode", "category", "service",
@@ -33,22 +37,34 @@ class Keyboard:
     the focus the key left behind are restored.
     """
 
+    # Keys that only move between fields: they touch none.
+    MOVES = (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+
     def __init__(self, qtbot, window: QWidget):
         self.qtbot = qtbot
         self.window = window
-        self.count = 0
+        self.count = 0  # key presses, a chord such as Alt+G counting as one
+        self.touched: list[str] = []  # the fields keys were typed into or chose in, in order
 
     def type(self, text: str) -> None:
         for char in text:
+            self._touch()
             self.qtbot.keyClicks(self._target(), char)
             self.count += 1
 
     def press(self, key: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+        if key not in self.MOVES and modifier == Qt.KeyboardModifier.NoModifier:
+            self._touch()
         popup = QApplication.activePopupWidget()
         self.qtbot.keyClick(popup or self._target(), key, modifier)
         self.count += 1
         if popup is not None:
             self._settle()
+
+    def _touch(self) -> None:
+        name = focused()
+        if name and name not in self.touched:
+            self.touched.append(name)
 
     def _target(self) -> QWidget:
         return QApplication.activePopupWidget() or QApplication.focusWidget()
@@ -101,3 +117,24 @@ def fill_a_report(keys: Keyboard) -> None:
     keys.press(Qt.Key.Key_Tab)
     keys.type("fly")
     keys.press(Qt.Key.Key_Tab)
+
+
+def forget_caller_addresses(db_url: str) -> None:
+    """Callers as imports and demo data bring them in: a phone and a name, no address."""
+    database = Database.open(db_url)
+    try:
+        with UnitOfWork(database, None, "test:setup", write=True) as uow:
+            uow.session.execute(update(Caller).values(address=None, postcode=None, uprn=None))
+            uow.commit()
+    finally:
+        database.dispose()
+
+
+def case_uprns(db_url: str) -> dict[str, int | None]:
+    """Each case's gazetteer property (the services do not show it)."""
+    database = Database.open(db_url)
+    try:
+        with database.engine.connect() as conn:
+            return dict(conn.execute(select(Case.reference, Case.uprn)).all())
+    finally:
+        database.dispose()

@@ -15,9 +15,11 @@ from contactdesk.workspace import Workspace
 from tests.ui.call_form_helpers import (
     INPUTS,
     Keyboard,
+    case_uprns,
     field,
     fill_a_report,
     focused,
+    forget_caller_addresses,
     open_form,
     text_of,
 )
@@ -293,3 +295,51 @@ def test_every_input_has_a_labelled_buddy_and_an_accessible_name(form):
     flags = reference.textInteractionFlags()
     assert flags & Qt.TextInteractionFlag.TextSelectableByKeyboard
     assert flags & Qt.TextInteractionFlag.TextSelectableByMouse
+
+
+def test_the_routine_call_touches_three_fields_from_the_keyboard(qtbot, gazetteer, form, keys,
+                                                                 workspace, ui_db_url):
+    """A known caller reports fly tipping on their street: phone, category, description."""
+    earlier = workspace.calls.log_call(CallInput(
+        caller_phone="01709 823456", caller_name="Ann Jones", address="4 Wellgate",
+        uprn=100050004675, category="Graffiti", description="Tag on the bus shelter"))
+    forget_caller_addresses(ui_db_url)  # the caller record has no address of its own
+    keys.type("01709823456")
+    qtbot.waitUntil(lambda: text_of(form, "address") == "4 Wellgate")  # from the last case
+    assert (text_of(form, "callerName"), text_of(form, "postcode")) == ("Ann Jones", "S60 2JS")
+    keys.press(Qt.Key.Key_G, Qt.KeyboardModifier.AltModifier)
+    keys.type("fly")
+    keys.press(Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)  # the popup closes on the way
+    described = "Sofa dumped at the end of the street"
+    keys.type(described)
+    with qtbot.waitSignal(form.callSaved) as saved:
+        keys.save()
+
+    assert keys.touched == ["callerPhone", "category", "description"]
+    assert keys.count - len(described) == 17
+    case = workspace.cases.get_case(saved.args[0].reference)
+    assert (case.summary.category, case.caller_name) == ("Fly tipping", "Ann Jones")
+    assert (case.summary.location, case.summary.postcode) == ("4 Wellgate", "S60 2JS")
+    assert case_uprns(ui_db_url) == {earlier.reference: 100050004675,
+                                     case.summary.reference: 100050004675}
+    print(f"\nroutine call: {len(keys.touched)} fields, {keys.count} keys "
+          f"({keys.count - len(described)} besides the description's words)")
+
+
+def test_an_address_typed_before_the_caller_is_recognised_is_kept(qtbot, form, keys, workspace,
+                                                                  ui_db_url):
+    workspace.calls.log_call(CallInput(
+        caller_phone="01709 823456", caller_name="Ann Jones", address="4 Wellgate",
+        postcode="S60 2JS", category="Graffiti", description="Tag on the bus shelter"))
+    forget_caller_addresses(ui_db_url)
+    field(form, "address").setFocus()
+    keys.type("Behind the Co-op")
+    field(form, "callerPhone").setFocus()
+    keys.type("01709823456")
+    keys.press(Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: form.history_panel.history is not None)
+    assert text_of(form, "callerName") == "Ann Jones"
+    assert text_of(form, "address") == "Behind the Co-op"
+    assert text_of(form, "postcode") == ""
+    assert "4 Wellgate S60 2JS (from their last case)" in field(
+        form.history_panel, "callerSummary").text()

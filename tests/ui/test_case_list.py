@@ -20,6 +20,10 @@ COLUMN = CaseTableModel
 
 @pytest.fixture
 def cases(workspace):
+    return log_three_cases(workspace)
+
+
+def log_three_cases(workspace) -> dict[str, str]:
     """Three cases told apart by every search key, in different services and categories."""
     ann = log_case(workspace)  # Ann Jones, 01709 823456, Wellgate, S60 2TH, Fly tipping
     bob = log_case(workspace, caller_phone="07700 900123", caller_name="Bob Smith",
@@ -69,10 +73,14 @@ def test_all_cases_show_newest_first_with_uk_times(view, cases):
     model = view.model
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
     assert headers == ["Reference", "Received", "Status", "Category", "Service", "Caller",
-                       "Location", "Postcode", "Due"]
+                       "Location", "Postcode", "Due", "Phone"]
+    # Who and where first, so they show when the list is narrow beside an open case.
+    assert view.shown_columns() == ["Reference", "Caller", "Location", "Postcode", "Phone",
+                                    "Status", "Category", "Received", "Due", "Service"]
     row = [model.index(2, c).data() for c in range(model.columnCount())]
     assert row[0] == cases["ann"] and row[2] == "New" and row[3] == "Fly tipping"
     assert row[4:8] == ["Streetpride", "Ann Jones", "14 Wellgate, Rotherham", "S60 2TH"]
+    assert row[9] == "01709 823456"
     for text in (row[1], row[8]):  # dd/mm/yyyy HH:MM
         assert len(text) == 16 and text[2] == text[5] == "/" and text[13] == ":"
 

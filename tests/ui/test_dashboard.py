@@ -195,7 +195,7 @@ def test_queue_and_agent_tables_for_a_chosen_period(dashboard, qtmodeltester):
     assert dashboard.period_text.text() == "01 Apr 2024 to 14 May 2024"
     dashboard.period.setCurrentIndex(dashboard.period.findText("Day shown"))
     assert (queues.rowCount(), agents.rowCount()) == (0, 0)
-    assert tile_values(dashboard)["offered"] == "0" and tile_values(dashboard)["asa"] == "–"
+    assert tile_values(dashboard)["offered"] == "0" and tile_values(dashboard)["asa"] == "no data"
     assert dashboard.heading.text() == "Tuesday 14 May 2024 at a glance"
     # Nothing from the telephony logs that day: its figures come from the app's own call timer.
     assert dashboard.source_text.text() == ("Sources: day shown: the app's call timer; last 30 days: "

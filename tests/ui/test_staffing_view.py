@@ -107,3 +107,34 @@ def test_every_input_has_a_label_with_a_mnemonic_and_a_name(view):
                if "&" in t] + ["c", "e", "q", "f", "r"]  # and the main window's tabs
     assert len(letters) == len(set(letters)), letters
 
+
+
+def test_opens_on_the_next_open_day_with_its_plan_when_tomorrow_is_closed(qtbot, supervisor, runner):
+    supervisor.telephony.import_call_log(SAMPLE)
+    for friday_or_saturday in (date(2024, 5, 17), date(2024, 5, 18)):
+        view = StaffingView(supervisor, runner, today=lambda d=friday_or_saturday: d)
+        qtbot.addWidget(view)
+        view.show()
+        assert view.day.date().toPython() == PLAN_DAY  # Monday, not the closed weekend
+        assert view.model.rowCount() == 1 and view.totals.text().startswith("Monday 20 May 2024: 11")
+
+
+def test_up_and_down_step_across_closed_days(qtbot, view):
+    view.day.setDate(date(2024, 5, 24))  # a Friday; Monday 27 May 2024 is a bank holiday
+    view.day.setFocus()
+    view.day.setCurrentSectionIndex(0)  # the weekday
+    qtbot.keyClick(view.day, Qt.Key.Key_Up)
+    assert view.day.date().toPython() == date(2024, 5, 28)
+    qtbot.keyClick(view.day, Qt.Key.Key_Up)
+    assert view.day.date().toPython() == date(2024, 5, 29)
+    for expected in (date(2024, 5, 28), date(2024, 5, 24), date(2024, 5, 23)):
+        qtbot.keyClick(view.day, Qt.Key.Key_Down)
+        assert view.day.date().toPython() == expected
+    view.day.setCurrentSectionIndex(1)  # the day of the month steps alike
+    qtbot.keyClick(view.day, Qt.Key.Key_Up)
+    assert view.day.date().toPython() == date(2024, 5, 24)
+    view.day.setCurrentSectionIndex(2)  # the month steps as a month
+    qtbot.keyClick(view.day, Qt.Key.Key_Up)
+    assert view.day.date().toPython() == date(2024, 6, 24)
+    view.calculate()
+    assert view.totals.text().startswith("Monday 24 June 2024")

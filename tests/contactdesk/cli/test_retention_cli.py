@@ -102,7 +102,7 @@ def run_here(*args: str, db: str) -> Result:
                                        "or keep"),
     (("set", "bins", "12"), "there is no category group 'bins': use one of streetpride, "
                             "council_tax"),
-    (("run", "--as-of", "2025-13-01"), "'2025-13-01' is not a date (use YYYY-MM-DD)"),
+    (("run", "--as-of", "2025-13-01"), "'2025-13-01' is not a date (use YYYY-MM-DD, today or yesterday)"),
     (("set", "streetpride"), "the following arguments are required: MONTHS|keep"),
 ])
 def test_bad_input_is_one_line_and_exit_2(fresh_database_url, args, says):

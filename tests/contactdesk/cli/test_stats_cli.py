@@ -64,7 +64,7 @@ def test_a_log_with_bad_lines_exits_1_and_lists_them(fresh_database_url, tmp_pat
 
 @pytest.mark.parametrize(("args", "message"), [
     (["stats"], "stats needs --from DATE"),
-    (["stats", "--from", "13/05/2024"], "'13/05/2024' is not a date (use YYYY-MM-DD)"),
+    (["stats", "--from", "13/05/2024"], "'13/05/2024' is not a date (use YYYY-MM-DD, today or yesterday)"),
     (["stats", "--from", "2024-05-13", "--basis", "best"], "invalid choice: 'best'"),
     (["stats", "--from", "2024-05-14", "--to", "2024-05-13"], "to: is before from"),
     (["import-calls", "/nonexistent/queue_log"], "does not exist"),

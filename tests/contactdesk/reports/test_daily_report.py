@@ -136,3 +136,15 @@ def test_the_report_renders_from_a_hand_built_data_object(tmp_path):
     assert "Hand-built Borough Council" in text and "a test switchboard" in text
     assert "T = 20 s" in text
     assert "Generated 03 February 2025 18:05" in text  # GMT in February: UTC as it is
+
+
+def test_an_app_only_day_prints_no_data_not_zero(ctx, make_ctx, tmp_path):
+    zoe = make_ctx("agent", "zoe", "Zoë Ng")
+    log_call(zoe, CallInput(caller_phone="01709 823456", address="14 Wellgate",
+                            category="Fly tipping", description="Mattress"))
+    out = daily_report(ctx, datetime.now(LONDON).date(), tmp_path / "today.pdf")
+    rows, text = pdf_rows(out), pdf_text(out)
+    # Offered, answered, then abandoned, % within, % abandoned, ASA, longest wait: none known.
+    assert "1 1 no data no data no data no data no data" in rows
+    assert "0.00%" not in text.split()
+    assert "no telephony feed imported for this day: import the queue_log" in text

@@ -109,3 +109,24 @@ def test_a_case_resolved_in_time_and_closed_later_counts_within_target(ctx, tmp_
     assert any(r.startswith("Streetpride 3 0 1 0 100.00%") for r in rows), rows
     header = next(r for r in rows if r.startswith("Indicator "))
     assert "YTD" not in header and f"{today - timedelta(days=30):%d %b %Y} to" in header
+
+
+def test_no_telephony_feed_prints_no_data_and_headers_keep_their_words(ctx, tmp_path):
+    from contactdesk.services.calls import CallInput, log_call
+
+    log_call(ctx, CallInput(caller_phone="01709 823456", address="14 Wellgate",
+                            category="Fly tipping", description="Mattress"))
+    today = datetime.now(LONDON).date()
+    out = performance_report(ctx, date(today.year - 1, 4, 1), today, tmp_path / "p.pdf")
+    rows, text = pdf_rows(out), pdf_text(out)
+    level = next(r for r in rows if r.startswith("% of calls answered within 21 seconds"))
+    assert level.endswith("no data no data –")
+    abandoned = next(r for r in rows if r.startswith("% of calls abandoned"))
+    assert abandoned.endswith("no data no data –")
+    assert "0.00%" not in text.split()
+    assert "no telephony feed imported for this period: import the queue_log" in text
+    # The case table's head: every word whole on one line ("Finished", not "Finishe" / "d").
+    head = rows.index("Service Created Created Finished Finished Within Within Difference")
+    assert rows[head + 1].split()[:6] == [f"{today.year}", f"{today.year - 1}"] * 2 + ["target"] * 2
+    words = set(text.split())
+    assert "Finishe" not in words and "d" not in words

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from contactdesk.domain.errors import PermissionDenied
-from contactdesk.services.agent_activity import agent_activity, agent_activity_in
+from contactdesk.services.agent_activity import agent_activity, agent_activity_in, agent_names
 from contactdesk.telephony.importer import import_call_log
 
 from ..telephony.test_sample_figures import SAMPLE
@@ -80,3 +80,11 @@ def test_now_defaults_to_the_contexts_clock(ctx, make_ctx, tmp_path):
 def test_an_agent_may_not_see_agent_activity(make_ctx):
     with pytest.raises(PermissionDenied):
         agent_activity(make_ctx("agent"), DAY, DAY)
+
+
+def test_full_names_of_the_people_the_app_names_by_username(ctx, make_ctx):
+    make_ctx("agent", "zoe", "Zoë Ng")
+    names = dict(agent_names(make_ctx("supervisor", "sam", "Sam Taylor")))
+    assert names["zoe"] == "Zoë Ng" and names["sam"] == "Sam Taylor"
+    with pytest.raises(PermissionDenied):
+        agent_names(make_ctx("agent", "ann", "Ann Jones"))
