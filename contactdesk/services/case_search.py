@@ -42,7 +42,6 @@ without those hints.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -58,10 +57,8 @@ from sqlalchemy import (
     or_,
     select,
     tuple_,
-    union_all,
 )
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import aliased
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.sql.selectable import Join
@@ -72,12 +69,17 @@ from ..domain.permissions import Permission
 from ..dtos.cases import CaseCursor, CasePage, CaseQuery, CaseRow
 from ..persistence.models import (
     Caller,
-    CallerNameWord,
     Case,
-    CaseLocationWord,
     Category,
-    ReferenceCounter,
     Service,
+)
+from .case_filters import (
+    AnyOfFilter,
+    Filter,
+    ReferencePartFilter,
+    WordsFilter,
+    ids_of,
+    where,
 )
 from .search_text import (
     WHOLE_POSTCODE,
@@ -86,7 +88,6 @@ from .search_text import (
     postcode_prefixes,
     reference_fragment,
     reference_prefix,
-    reference_ranges,
     search_words,
 )
 
@@ -217,168 +218,6 @@ def _compile_cross_join(join, compiler, **kw):
     return compiler.visit_join(join, **kw).replace(" JOIN ", " CROSS JOIN ", 1)
 
 
-# -- filters -------------------------------------------------------------------------
-
-
-def _count(connection, statement: Select, cap: int) -> int:
-    """How many rows ``statement`` gives, counting no further than ``cap``."""
-    return connection.scalar(select(func.count()).select_from(statement.limit(cap).subquery()))
-
-
-def _ids_of(selects: list[Select], combine) -> Select:
-    """One select of the ids of several, as a plain SELECT (SQLite will not nest compounds)."""
-    if len(selects) == 1:
-        return selects[0]
-    return select(*combine(*selects).subquery().c)
-
-
-class _Filter:
-    """A condition every listed case meets, seen three ways.
-
-    ``test(column)`` checks one row (``column`` wraps each column: see
-    ``_Planner.hidden``); ``ids()`` selects exactly the ids of the cases that
-    pass, from the filter's indexes; ``membership(column)`` checks a row against
-    sets built once from those indexes. ``size`` estimates, from index-only
-    counts, how many cases pass (counting no further than ``cap``).
-    """
-
-    def __init__(self, test: Callable[[Callable], ColumnElement], *parts: Select):
-        self._test = test
-        self.parts = parts  # each selects case ids; the filter's cases are their union
-
-    def test(self, column) -> ColumnElement:
-        return self._test(column)
-
-    def ids(self) -> Select:
-        return _ids_of(list(self.parts), union_all)
-
-    def membership(self, column) -> ColumnElement:
-        return column(Case.id).in_(self.ids())
-
-    def size(self, connection, cap: int) -> int:
-        size = 0
-        for part in self.parts:
-            size += _count(connection, part, cap - size)
-            if size >= cap:
-                break
-        return size
-
-
-def _where(test: Callable[[Callable], ColumnElement], *conditions) -> _Filter:
-    return _Filter(test, select(Case.id).where(*conditions))
-
-
-class _ReferencePartFilter(_Filter):
-    """References holding ``fragment`` anywhere. No index serves "contains", so the
-    references that can hold it are worked out from the reference counters as ranges
-    of the reference index (``reference_ranges``); a row is still checked directly."""
-
-    def __init__(self, fragment: str):
-        self.fragment = fragment
-        self.ranges: list[tuple[str, str]] | None = []  # set when sized
-
-    def test(self, column) -> ColumnElement:
-        return column(Case.reference).contains(self.fragment, autoescape=True)
-
-    def ids(self) -> Select:
-        if self.ranges is None:  # too many ranges: read every reference
-            return select(Case.id).where(self.test(lambda c: c))
-        if not self.ranges:
-            return select(Case.id).where(false())
-        return select(Case.id).where(or_(*(Case.reference.between(low, high)
-                                           for low, high in self.ranges)))
-
-    def size(self, connection, cap: int) -> int:
-        counters = connection.execute(select(ReferenceCounter.prefix, ReferenceCounter.year,
-                                             ReferenceCounter.last_value)).all()
-        self.ranges = reference_ranges(self.fragment, counters)
-        if self.ranges is None:
-            return cap  # taken as common: checked row by row in the list's order
-        return _count(connection, self.ids(), cap)
-
-
-class _AnyOfFilter(_Filter):
-    """A case passes when it passes any one of ``filters`` (a reference part or words)."""
-
-    def __init__(self, *filters: _Filter):
-        self.filters = filters
-
-    def test(self, column) -> ColumnElement:
-        return or_(*(f.test(column) for f in self.filters))
-
-    def ids(self) -> Select:
-        return _ids_of([f.ids() for f in self.filters], union_all)
-
-    def membership(self, column) -> ColumnElement:
-        return or_(*(f.membership(column) for f in self.filters))
-
-    def size(self, connection, cap: int) -> int:
-        size = 0
-        for f in self.filters:  # every one is sized: a words filter picks its leads here
-            size += f.size(connection, max(1, cap - size))
-        return min(size, cap)
-
-
-class _WordsFilter(_Filter):
-    """Every word begins a word of the caller's name, or every word one of the location.
-
-    Each side is found from its rarest word (the index's count says which),
-    checking the other words owner by owner. Names give callers: they are
-    counted as callers and sized as that many times ``cases_per_caller``.
-    """
-
-    def __init__(self, words: tuple[str, ...], match: Callable):
-        self.words = words
-        self.match = match
-        self.cases_per_caller = 1.0  # the planner sets it before sizing
-        self.sides = ((CallerNameWord, CallerNameWord.caller_id, Case.caller_id),
-                      (CaseLocationWord, CaseLocationWord.case_id, Case.id))
-        self.leads = [words[0], words[0]]  # the rarest word of each side, once sized
-
-    def _owners(self, side: int, lead: str) -> Select:
-        """Ids of the callers (side 0) or cases (side 1) that have every word."""
-        table, owner, _ = self.sides[side]
-        others = []
-        for word in self.words:
-            if word != lead:
-                other = aliased(table)
-                others.append(select(literal(1)).where(getattr(other, owner.key) == owner,
-                                                       self.match(other.word, word)).exists())
-        return select(owner).where(self.match(table.word, lead), *others)
-
-    def test(self, column) -> ColumnElement:
-        sides = []
-        for table, owner, key in self.sides:
-            sides.append(and_(*(select(literal(1)).where(owner == key, self.match(table.word, w))
-                                .correlate(Case).exists() for w in self.words)))
-        return or_(*sides)
-
-    def ids(self) -> Select:
-        of_callers = select(Case.id).where(Case.caller_id.in_(self._owners(0, self.leads[0])))
-        return _ids_of([of_callers, self._owners(1, self.leads[1])], union_all)
-
-    def membership(self, column) -> ColumnElement:
-        # By caller for names: no need to list every case of every caller.
-        return or_(column(Case.caller_id).in_(self._owners(0, self.leads[0])),
-                   column(Case.id).in_(self._owners(1, self.leads[1])))
-
-    def size(self, connection, cap: int) -> int:
-        size = 0
-        for side, (table, owner, _) in enumerate(self.sides):
-            scale = self.cases_per_caller if side == 0 else 1.0
-            room = max(1, int((cap - size) / scale))
-            counts = {w: _count(connection, select(owner).where(self.match(table.word, w)), room)
-                      for w in self.words}
-            lead = self.leads[side] = min(counts, key=counts.get)
-            found = counts[lead]
-            if len(self.words) > 1 and 0 < found < room:
-                found = _count(connection, self._owners(side, lead), room)
-            size += int(found * scale)
-            if size >= cap:
-                break
-        return min(size, cap)
-
-
 class _Planner:
     def __init__(self, query: CaseQuery, dialect: str, now: datetime):
         self.query = query
@@ -407,27 +246,27 @@ class _Planner:
         return column
 
     # -- filters --------------------------------------------------------------------------
-    def _filters(self) -> list[_Filter]:
+    def _filters(self) -> list[Filter]:
         q, filters = self.query, []
         if q.statuses:
             statuses = tuple(q.statuses)
-            filters.append(_where(lambda c: c(Case.status).in_(statuses),
+            filters.append(where(lambda c: c(Case.status).in_(statuses),
                                   Case.status.in_(statuses)))
         if q.service_id is not None:
             service_id = q.service_id
-            filters.append(_where(lambda c: c(Case.service_id) == service_id,
+            filters.append(where(lambda c: c(Case.service_id) == service_id,
                                   Case.service_id == service_id))
         if q.category_id is not None:
             category_id = q.category_id
-            filters.append(_where(lambda c: c(Case.category_id) == category_id,
+            filters.append(where(lambda c: c(Case.category_id) == category_id,
                                   Case.category_id == category_id))
         if q.overdue_only:
             now = self.now
-            filters.append(_where(lambda c: and_(c(Case.status).in_(OPEN), c(Case.due_at) < now),
+            filters.append(where(lambda c: and_(c(Case.status).in_(OPEN), c(Case.due_at) < now),
                                   Case.status.in_(OPEN), Case.due_at < now))
         if q.mine_user_id is not None:
             user = q.mine_user_id
-            filters.append(_Filter(
+            filters.append(Filter(
                 lambda c: or_(c(Case.created_by_id) == user, c(Case.updated_by_id) == user),
                 select(Case.id).where(Case.created_by_id == user),
                 select(Case.id).where(Case.updated_by_id == user)))
@@ -435,7 +274,7 @@ class _Planner:
             filters.append(self._text_filter(q.text.strip()))
         return filters
 
-    def _text_filter(self, text: str) -> _Filter:
+    def _text_filter(self, text: str) -> Filter:
         def match(column, prefix: str, whole: re.Pattern) -> ColumnElement:
             # A whole reference or postcode begins nothing longer: plain equality, which
             # any index serves (PostgreSQL has no pattern index on these columns).
@@ -445,26 +284,26 @@ class _Planner:
 
         reference = reference_prefix(text)
         if reference:
-            return _where(lambda c: match(c(Case.reference), reference, WHOLE_REFERENCE),
+            return where(lambda c: match(c(Case.reference), reference, WHOLE_REFERENCE),
                           match(Case.reference, reference, WHOLE_REFERENCE))
         e164 = phone_e164(text)
         if e164:
             callers = select(Caller.id).where(Caller.phone_e164 == e164)
-            return _where(lambda c: c(Case.caller_id).in_(callers), Case.caller_id.in_(callers))
+            return where(lambda c: c(Case.caller_id).in_(callers), Case.caller_id.in_(callers))
         postcodes = postcode_prefixes(text)
         if postcodes:
-            return _Filter(
+            return Filter(
                 lambda c: or_(*(match(c(Case.postcode), p, WHOLE_POSTCODE) for p in postcodes)),
                 *(select(Case.id).where(match(Case.postcode, p, WHOLE_POSTCODE))
                   for p in postcodes))
         words = search_words(text)
         fragment = reference_fragment(text)
         if fragment:
-            part = _ReferencePartFilter(fragment)
-            return _AnyOfFilter(part, _WordsFilter(words, self.starts_with)) if words else part
+            part = ReferencePartFilter(fragment)
+            return AnyOfFilter(part, WordsFilter(words, self.starts_with)) if words else part
         if not words:
-            return _where(lambda c: false(), false())
-        return _WordsFilter(words, self.starts_with)
+            return where(lambda c: false(), false())
+        return WordsFilter(words, self.starts_with)
 
     # -- choosing a plan ------------------------------------------------------------------
     def measure(self, connection) -> None:
@@ -475,7 +314,7 @@ class _Planner:
         self.cases = connection.scalar(select(func.max(Case.id))) or 0
         callers = connection.scalar(select(func.max(Caller.id))) or 0
         for f in self.filters:
-            if isinstance(f, _WordsFilter) and callers:
+            if isinstance(f, WordsFilter) and callers:
                 f.cases_per_caller = max(1.0, self.cases / callers)
         self.sizes = [f.size(connection, MEMBERSHIP_MATCHES) for f in self.filters]
         if self.sizes:
@@ -490,7 +329,7 @@ class _Planner:
             small = [n for n, f in enumerate(self.filters)
                      if self.sizes[n] < MEMBERSHIP_MATCHES
                      or f.size(connection, FALLBACK_MATCHES) < FALLBACK_MATCHES]
-            self._fallback = (_ids_of([self.filters[n].ids() for n in small], intersect),
+            self._fallback = (ids_of([self.filters[n].ids() for n in small], intersect),
                               frozenset(small)) if small else None
         return self._fallback
 
