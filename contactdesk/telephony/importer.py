@@ -7,29 +7,27 @@ still starts with those bytes, the next import reads only what was appended;
 otherwise (a rotated or different file) it reads the whole file and the store
 skips what it already holds.
 
-One import of a feed (source and file) runs at a time. Its write transaction
-holds the feed: on PostgreSQL an advisory lock keyed on the source and file, on
-SQLite the write lock every writer takes. The position is read again under that
-hold, so a second import waits (a bounded time) for the first and then reads
-only what the first left. The file is read in batches inside the transaction:
-memory stays bounded whatever the file, and an import still lands whole or not
-at all. Checking that the file still starts as before reads the whole prefix,
-so that is done before the transaction, and again in it only when another
-import moved the position meanwhile.
+One import of a feed (source and file) runs at a time: it holds the feed for
+its whole run (feed_lock.py), and reads the position only once it holds it, so a
+second import waits (a bounded time) for the first and then reads only what the
+first left. The file is read, stored and committed in batches, each with the
+position after it: memory stays bounded whatever the file, other desks write
+between batches, and an import stopped part way (killed, or the power cut)
+leaves whole batches behind and the position after the last, so the next import
+goes on from there and nothing counts twice.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..context import ServiceContext, operation
@@ -39,17 +37,16 @@ from ..domain.permissions import Permission
 from ..domain.words import APP_SOURCE
 from ..dtos.changes import Changed
 from ..dtos.telephony import DEFAULT_SOURCES, FORMATS, CallImportSummary
-from ..persistence.bulk import is_sqlite
 from ..persistence.models import CallAttempt, CallWaitDay, TelephonyFeed
 from ..persistence.timeouts import SQLITE_BUSY_S
 from .call_csv import read_call_csv
+from .feed_lock import feed_held
 from .queue_log import latest_epoch, read_batches, stamp_problem
 from .records import PROBLEMS_KEPT, ReadResult
-from .store import StoreCounts, refresh_wait_days, store_read
+from .store import StoreCounts, store_read
 
 _SOURCE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
 IMPORT_WAIT_S = SQLITE_BUSY_S  # how long a second import of a feed waits for the first
-FEED_LOCK_SPACE = 7_301_020  # first key of every feed's advisory lock (PostgreSQL)
 
 
 class ImportConflict(ContactDeskError):
@@ -155,28 +152,28 @@ def _import_queue_log(ctx: ServiceContext, path: Path, source: str,
                       progress: Callable[[int, int], None] | None,
                       complete: bool) -> CallImportSummary:
     name = path.name[:LABEL]
-    seen = _feed(ctx, source, name)
-    start = _resume_point(path, seen)
     now = ctx.now()
-    with ctx.uow(write=True) as uow:
-        session = uow.session
-        _take_feed(session, source, name)
-        current = _feed_in(session, source, name)
+
+    def refuse() -> ImportRunning:
+        return ImportRunning(f"an import of {name} ({source}) is already running; "
+                             "try again when it finishes")
+
+    with feed_held(ctx.engine, source, name, IMPORT_WAIT_S, refuse):
+        start = _resume_point(path, _feed(ctx, source, name))
         size = path.stat().st_size
-        if current != seen or start.offset > size:  # another import moved it meanwhile
-            start = _resume_point(path, current)
         totals = _Totals(start.first_line)
         report = (lambda done: progress(done, size)) if progress else None
         for batch in read_batches(path, offset=start.offset, first_line=start.first_line,
                                   end=None if complete else size, now=now, complete=complete,
                                   mid_line=start.mid_line, digest=start.digest, progress=report):
-            counts = store_read(session, source, batch, refresh=False)
-            if not totals.sampled and batch.attempts:
-                totals.also_in, totals.sampled = _also_in_other_feed(session, source, batch), True
-            totals.add(batch, counts)
-        refresh_wait_days(session, source, totals.days)
-        _save_position(session, source, name, totals, start.digest.hexdigest(), now)
-        uow.commit()
+            with ctx.uow(write=True) as uow:
+                session = uow.session
+                counts = store_read(session, source, batch)
+                if not totals.sampled and batch.attempts:
+                    totals.also_in, totals.sampled = _also_in_other_feed(session, source, batch), True
+                totals.add(batch, counts)
+                _save_position(session, source, name, totals, start.digest.hexdigest(), now)
+                uow.commit()
     return totals.summary(source, path.name)
 
 
@@ -204,29 +201,6 @@ def _refuse_impossible_times(read: ReadResult, latest: int) -> None:
         read.bad_lines += 1
         read.problems = sorted([*read.problems, (attempt.line, problem)])[:PROBLEMS_KEPT]
     read.attempts = kept
-
-
-def feed_lock_key(source: str, name: str) -> tuple[int, int]:
-    """The two keys of the PostgreSQL advisory lock an import of this feed holds."""
-    digest = hashlib.sha256(f"{source}\x00{name}".encode()).digest()
-    return FEED_LOCK_SPACE, int.from_bytes(digest[:4], "big", signed=True)
-
-
-def _take_feed(session, source: str, name: str) -> None:
-    """Wait until no other import of this feed runs; held until the transaction ends."""
-    if is_sqlite(session):
-        session.connection()  # BEGIN IMMEDIATE: waits for any other writer
-        return
-    space, key = feed_lock_key(source, name)
-    deadline = time.monotonic() + IMPORT_WAIT_S
-    pause = 0.05
-    while not session.scalar(text("SELECT pg_try_advisory_xact_lock(CAST(:space AS integer), "
-                                  "CAST(:key AS integer))"), {"space": space, "key": key}):
-        if time.monotonic() >= deadline:
-            raise ImportRunning(f"an import of {name} ({source}) is already running; "
-                                "try again when it finishes")
-        time.sleep(pause)
-        pause = min(pause * 2, 0.5)
 
 
 OVERLAP_SAMPLE = 200

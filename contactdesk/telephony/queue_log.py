@@ -12,6 +12,11 @@ a "line" longer than MAX_LINE_BYTES is reported and skipped up to its line end
 without being kept, and what was read goes to the store in batches
 (``read_batches``). Anything that cannot be a queue_log line (binary data, a
 time the PBX cannot have meant) is a bad line with its reason, never an error.
+
+Each batch hands the store every attempt it opened, the ones still open too, so
+that a batch once committed needs nothing held in memory to be right. The open
+ones stay here (up to CARRY_MAX) and go to the store again, with the batch that
+gives them their outcome or talk time, to be brought up to date.
 """
 
 from __future__ import annotations
@@ -50,8 +55,8 @@ EXITS = {
 MAX_LINE_BYTES = 64 * 1024  # a real queue_log line is under 1 KiB
 TOO_LONG = "longer than 64 KiB: not a queue_log line"
 BLOCK_BYTES = 256 << 10
-BATCH_BYTES = 4 << 20  # read before its attempts go to the store: some 20 MB of objects
-CARRY_MAX = 10_000  # attempts still waiting at a batch end, kept to be closed in the next
+BATCH_BYTES = 3 << 19  # 1.5 MiB, some 20,000 lines: stored and committed as one batch
+CARRY_MAX = 10_000  # attempts still open at a batch end, kept to be closed by a later one
 EARLIEST_EPOCH = 946_684_800  # 2000-01-01 00:00:00 UTC: earlier is a PBX that lost its clock
 FUTURE_SECONDS = 86_400  # later than a day ahead of our clock is a wrong clock too
 FIELD_NAMES = ("time", "call id", "queue", "agent", "event")
@@ -84,17 +89,14 @@ def _is_number(text: str) -> bool:
 
 
 def _seconds(text: str, what: str) -> int:
+    if len(text) <= 7 and text.isdigit() and text.isascii():  # the usual case: below MAX_SECONDS
+        return int(text)
     if not _is_number(text):
         raise _BadLine(f"{what} '{text[:30]}' is not a whole number of seconds")
     value = int(text)
     if value > MAX_SECONDS:
         raise _BadLine(f"{what} {value} is not a possible number of seconds")
     return value
-
-
-def _is_epoch(text: str) -> bool:
-    """Unix seconds up to 2286 (ten digits): what every queue_log line starts with."""
-    return text.isascii() and text.isdigit() and len(text) <= 10
 
 
 def _agent(agent: str) -> str | None:
@@ -142,6 +144,7 @@ class QueueLogReader:
         self._line = first_line - 1
         self._latest = latest_epoch(now or datetime.now(UTC))
         self._open: dict[tuple[str, str], Attempt] = {}  # (callid, queue) -> latest attempt
+        self._updated: set[int] = set()  # ids of stored attempts this batch sends again
         self._handlers = {"ENTERQUEUE": self._on_enter, "CONNECT": self._on_connect,
                           **dict.fromkeys(TALK_EVENTS, self._on_talk),
                           **dict.fromkeys(EXITS, self._on_exit),
@@ -151,7 +154,8 @@ class QueueLogReader:
         """Read lines (with or without their line ends); the hot loop of an import."""
         result, handlers = self.result, self._handlers
         earliest, latest = EARLIEST_EPOCH, self._latest
-        line = self._line
+        line = first = self._line
+        events = ignored = 0
         for text in lines:
             line += 1
             parts = text.split("|")
@@ -160,28 +164,31 @@ class QueueLogReader:
                 parts[-1] = last.rstrip("\r\n")
             while parts[-1] == "" and len(parts) > 5:
                 parts.pop()  # a stray separator at the end of the line
-            if len(parts) < 5 or not _is_epoch(parts[0]):
+            stamp = parts[0]  # Unix seconds up to 2286 (ten digits) start every line
+            if len(parts) < 5 or len(stamp) > 10 or not stamp.isdigit() or not stamp.isascii():
                 result.bad(line, _malformed(text, parts))
                 continue
-            epoch = int(parts[0])
+            epoch = int(stamp)
             if not earliest <= epoch <= latest:
                 result.bad(line, stamp_problem(epoch, latest))
                 continue
-            handler = handlers.get(parts[4])
+            event = parts[4]
+            handler = handlers.get(event)
             if handler is None:
-                event = parts[4]
                 if not event or not event.replace("_", "").isalnum() or not event.isupper():
                     result.bad(line, f"'{event[:30]}' is not an event name")
                     continue
-                result.ignored += 1  # RINGNOANSWER, AGENTCALLED, DID, INFO, ...: nothing to count
+                ignored += 1  # RINGNOANSWER, AGENTCALLED, DID, INFO, ...: nothing to count
             else:
                 try:
                     handler(parts, epoch, line)
                 except _BadLine as exc:
                     result.bad(line, str(exc))
                     continue
-            result.events += 1
-        result.lines_read += line - self._line
+            events += 1
+        result.events += events
+        result.ignored += ignored
+        result.lines_read += line - first
         self._line = line
 
     def feed_bytes(self, raw: bytes, *, line_end: bool = True) -> None:
@@ -216,19 +223,24 @@ class QueueLogReader:
     def take_batch(self, position: int, *, final: bool = False) -> ReadResult:
         """What was read since the last batch, up to byte ``position``.
 
-        Attempts still waiting stay in memory (up to CARRY_MAX) so that the next
-        batch can close them; answered ones go, and their talk time comes later
-        as a late event.
+        Attempts still open (waiting, or answered with the talk time to come) stay
+        in memory, the latest CARRY_MAX of them, so that a later batch can close
+        them; one dropped beyond that is closed from the database as a late event.
         """
         done, self.result = self.result, ReadResult()
         done.bytes_read = position
-        waiting = [] if final else [a for a in self._open.values() if a.outcome is None][-CARRY_MAX:]
-        if waiting:
-            kept = {id(a) for a in waiting}
-            done.attempts = [a for a in done.attempts if id(a) not in kept]
-            self.result.attempts.extend(waiting)
-        self._open = {(a.callid, a.queue): a for a in waiting}
+        self._updated = set()
+        if final:
+            self._open = {}
+        elif len(self._open) > CARRY_MAX:
+            self._open = dict(list(self._open.items())[-CARRY_MAX:])
         return done
+
+    def _stored_before(self, attempt: Attempt) -> None:
+        """An attempt an earlier batch stored has changed: this batch stores it again."""
+        if id(attempt) not in self._updated:
+            self._updated.add(id(attempt))
+            self.result.attempts.append(attempt)
 
     def _on_enter(self, parts: list[str], epoch: int, line: int) -> None:
         callid, queue = parts[1], parts[2]
@@ -246,7 +258,10 @@ class QueueLogReader:
         self._answer(parts[1], parts[2], epoch, parts[3], wait, None, parts[4], line)
 
     def _on_talk(self, parts: list[str], epoch: int, line: int) -> None:
-        hold, talk = _talk_fields(parts[4], parts[5:])
+        if parts[4][0] == "C" and len(parts) >= 7:  # COMPLETECALLER, COMPLETEAGENT: the usual case
+            hold, talk = _seconds(parts[5], "holdtime"), _seconds(parts[6], "calltime")
+        else:
+            hold, talk = _talk_fields(parts[4], parts[5:])
         self._answer(parts[1], parts[2], epoch, parts[3], hold, talk, parts[4], line)
 
     def _on_exit(self, parts: list[str], epoch: int, line: int) -> None:
@@ -270,12 +285,14 @@ class QueueLogReader:
             attempt.wait_seconds = wait if wait is not None else max(epoch - attempt.entered_epoch, 0)
             attempt.agent = _agent(agent)
             attempt.ended_epoch = epoch
-        elif attempt.outcome != ANSWERED:
-            return  # already left the queue; a stray later event changes nothing
+        elif attempt.outcome != ANSWERED or talk is None:
+            return  # left the queue already, or a second CONNECT: the first outcome stands
         if talk is not None:
             attempt.talk_seconds = talk
             attempt.ended_epoch = epoch
             del self._open[(callid, queue)]  # done: nothing more can happen to it
+        if attempt.stored_as is not None:
+            self._stored_before(attempt)
 
     def _exit(self, callid, queue, epoch, outcome, wait, event, line) -> None:
         attempt = self._open.pop((callid, queue), None)
@@ -288,6 +305,8 @@ class QueueLogReader:
         attempt.outcome = outcome
         attempt.wait_seconds = wait if wait is not None else max(epoch - attempt.entered_epoch, 0)
         attempt.ended_epoch = epoch
+        if attempt.stored_as is not None:
+            self._stored_before(attempt)
 
     def _late(self, callid, queue, epoch, event, outcome, wait, talk, agent, line) -> None:
         if not callid or callid == "NONE":

@@ -28,6 +28,9 @@ class Attempt:
     talk_seconds: int | None = None
     agent: str | None = None
     ended_epoch: int | None = None
+    # Set by the store once a batch has written it: the row it found then and what it counted,
+    # so that a later batch closing this attempt corrects the counts instead of adding to them.
+    stored_as: tuple | None = None
 
     @property
     def key(self) -> tuple[str, str, int]:

@@ -1,7 +1,7 @@
 """Writing what a telephony log held: new attempts, late outcomes, agent events.
 
-The importer hands over a large file in batches, all in its one transaction,
-so an import either lands whole or not at all. Attempts already stored are
+The importer hands over a large file in batches, each committed on its own
+with the file position after it. Attempts already stored are
 recognised by their key (source, callid, queue, queue entry time): a re-read of
 the same lines adds nothing, and an attempt stored while still waiting is closed
 by the import (or the batch) that sees its outcome. Stored rows are looked up
@@ -54,6 +54,12 @@ class StoreCounts:
     unmatched_count: int = 0  # outcomes for attempts that never entered the queue
     days: set[date] = field(default_factory=set)  # days whose figures changed
 
+    def add(self, counted: tuple[int, int, int, int], replacing: tuple[int, int, int, int]) -> None:
+        self.created += counted[0] - replacing[0]
+        self.closed += counted[1] - replacing[1]
+        self.still_waiting += counted[2] - replacing[2]
+        self.duplicates += counted[3] - replacing[3]
+
     def not_matched(self, line: int, reason: str) -> None:
         self.unmatched_count += 1
         if len(self.unmatched) < PROBLEMS_KEPT:
@@ -98,35 +104,78 @@ def _store_attempts(session: Session, source: str, attempts: list[Attempt], coun
             select(t.c.id, t.c.callid, t.c.queue, t.c.entered_epoch, t.c.outcome, t.c.talk_seconds)
             .where(t.c.source == source, t.c.entered_epoch.between(low, high))))
     day_value = sqlite_day if is_sqlite(session) else (lambda day: day)
+    hours: dict[int, tuple] = {}  # UTC hour -> (local day, its stored value, local hour)
     new_rows, changes, seen = [], [], set()
+    created = closed = waiting = 0
     for a in attempts:
-        key = a.key
+        key = (a.callid, a.queue, a.entered_epoch)
         if key in seen:
             counts.duplicates += 1  # the same ENTERQUEUE twice in one file
             continue
         seen.add(key)
-        day, hour = local_day_and_hour(a.entered_epoch)
         row = stored.get(key)
+        if row is None and a.stored_as is None:  # new: the usual case, counted here
+            created += 1
+            if a.outcome is None:
+                waiting += 1
+                a.stored_as = (None, _CREATED_WAITING)
+            else:
+                closed += 1
+                if a.talk_seconds is None and a.outcome == ANSWERED:
+                    a.stored_as = (None, _CREATED_CLOSED)
+        else:
+            _count_stored(a, row, counts)
         if row is None:
-            new_rows.append((source, a.callid, a.queue, a.entered_epoch, day_value(day), hour,
+            placed = hours.get(a.entered_epoch // 3600)
+            if placed is None:
+                day, hour = local_day_and_hour(a.entered_epoch)
+                placed = hours[a.entered_epoch // 3600] = (day, day_value(day), hour)
+            new_rows.append((source, a.callid, a.queue, a.entered_epoch, placed[1], placed[2],
                              a.outcome, a.wait_seconds, a.talk_seconds, a.agent, a.ended_epoch))
-            counts.created += 1
-            counts.closed += a.outcome is not None
-            counts.still_waiting += a.outcome is None
-            counts.days.add(day)
-        elif row.outcome is None and a.outcome is not None:
+            counts.days.add(placed[0])
+        elif (row.outcome is None and a.outcome is not None) or (
+                row.outcome == ANSWERED and row.talk_seconds is None and a.talk_seconds is not None):
             changes.append(_change(row.id, a.outcome, a.wait_seconds, a.talk_seconds, a.agent,
                                    a.ended_epoch))
-            counts.closed += 1
-            counts.days.add(day)
-        elif row.outcome == ANSWERED and row.talk_seconds is None and a.talk_seconds is not None:
-            changes.append(_change(row.id, ANSWERED, a.wait_seconds, a.talk_seconds, a.agent,
-                                   a.ended_epoch))
-            counts.days.add(day)
-        else:
-            counts.duplicates += 1
+            counts.days.add(local_day_and_hour(a.entered_epoch)[0])
+    counts.created += created
+    counts.closed += closed
+    counts.still_waiting += waiting
     bulk_insert(session, t, ATTEMPT_COLUMNS, new_rows)
     _apply_changes(session, changes)
+
+
+def _count_stored(a: Attempt, row, counts: StoreCounts) -> None:
+    """Count an attempt stored before: by an earlier import (``row``), or by an earlier batch
+    of this one, whose counts are then corrected as if the file had been read whole."""
+    if a.stored_as is None:
+        prior, counted = (None if row is None else (row.outcome, row.talk_seconds is None)), _NOTHING
+    else:
+        prior, counted = a.stored_as
+    now_counted = _counted(prior, a)
+    if now_counted is not counted:
+        counts.add(now_counted, counted)
+    if a.outcome is None or (a.talk_seconds is None and a.outcome == ANSWERED):
+        a.stored_as = (prior, now_counted)  # still open: a later batch may close it
+
+
+_NOTHING = (0, 0, 0, 0)
+
+
+_CREATED_CLOSED, _CREATED_WAITING, _CLOSED, _DUPLICATE = (1, 1, 0, 0), (1, 0, 1, 0), (0, 1, 0, 0), (0, 0, 0, 1)
+
+
+def _counted(prior: tuple | None, a: Attempt) -> tuple[int, int, int, int]:
+    """(created, closed, still waiting, duplicates) for attempt ``a`` when the stored row
+    before this import was ``prior``: None, or (outcome, talk time missing)."""
+    if prior is None:
+        return _CREATED_WAITING if a.outcome is None else _CREATED_CLOSED
+    outcome, no_talk = prior
+    if outcome is None and a.outcome is not None:
+        return _CLOSED
+    if outcome == ANSWERED and no_talk and a.talk_seconds is not None:
+        return _NOTHING  # the talk time completes it
+    return _DUPLICATE
 
 
 def _change(row_id, outcome, wait, talk, agent, ended) -> dict:
