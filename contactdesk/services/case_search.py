@@ -36,7 +36,9 @@ happily sort half a million rows to show two hundred, so on SQLite the terms
 that must not lead are written ``+column`` (its documented way to keep a term
 off an index) and the category and service sorts use CROSS JOIN to fix the
 join order. PostgreSQL plans from its own statistics and gets the same queries
-without those hints.
+without those hints; there a reference or postcode prefix (a range on a column kept
+in byte order, migration 0010) is sized from those statistics and checked as its
+own condition, never as a set of ids joined back to the cases.
 """
 
 from __future__ import annotations
@@ -88,6 +90,7 @@ from .search_text import (
     postcode_prefixes,
     reference_fragment,
     reference_prefix,
+    references_beginning,
     search_words,
 )
 
@@ -239,6 +242,14 @@ class _Planner:
         escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         return column.like(escaped + "%", escape="\\")
 
+    def byte_prefix(self, column, prefix: str) -> ColumnElement:
+        """``column`` begins with ``prefix``, for a column kept in byte order: a range on
+        its index. On PostgreSQL that is the "C" collation of cases.reference and
+        cases.postcode (migration 0010); naming it here keeps the range exact anyway."""
+        if not self.sqlite:
+            column = column.collate("C")
+        return and_(column >= prefix, column < _next_string(prefix))
+
     def hidden(self, column):
         """``+column`` on SQLite: the same value, but no index is used for the term."""
         if self.sqlite:
@@ -276,16 +287,16 @@ class _Planner:
 
     def _text_filter(self, text: str) -> Filter:
         def match(column, prefix: str, whole: re.Pattern) -> ColumnElement:
-            # A whole reference or postcode begins nothing longer: plain equality, which
-            # any index serves (PostgreSQL has no pattern index on these columns).
+            # A whole reference or postcode begins nothing longer: plain equality.
             if whole.fullmatch(prefix):
                 return column == prefix
-            return self.starts_with(column, prefix)
+            return self.byte_prefix(column, prefix)
 
         reference = reference_prefix(text)
         if reference:
             return where(lambda c: match(c(Case.reference), reference, WHOLE_REFERENCE),
-                          match(Case.reference, reference, WHOLE_REFERENCE))
+                          match(Case.reference, reference, WHOLE_REFERENCE), direct=True,
+                          bound=references_beginning(reference))
         e164 = phone_e164(text)
         if e164:
             callers = select(Caller.id).where(Caller.phone_e164 == e164)
@@ -295,7 +306,7 @@ class _Planner:
             return Filter(
                 lambda c: or_(*(match(c(Case.postcode), p, WHOLE_POSTCODE) for p in postcodes)),
                 *(select(Case.id).where(match(Case.postcode, p, WHOLE_POSTCODE))
-                  for p in postcodes))
+                  for p in postcodes), direct=True)
         words = search_words(text)
         fragment = reference_fragment(text)
         if fragment:
@@ -309,6 +320,13 @@ class _Planner:
     def measure(self, connection) -> None:
         """Size each filter (capped) and pick the leading filter, if one is rare enough."""
         if not self.filters:
+            return
+        # A filter that the text shows to be rare (a reference and its digits) leads as
+        # one counted rare would: the others are checked on its rows, nothing is counted.
+        rare = [n for n, f in enumerate(self.filters)
+                if f.bound is not None and f.bound < SPARSE_MATCHES]
+        if rare:
+            self.driver = (self.filters[rare[0]].ids(), frozenset(rare[:1]))
             return
         # The highest ids tell roughly how many cases and callers there are (cheaply).
         self.cases = connection.scalar(select(func.max(Case.id))) or 0
@@ -371,17 +389,24 @@ class _Planner:
             return _CrossJoin(outer, Case.__table__, outer.c.id == key)
         return Case.__table__.join(outer, outer.c.id == key)
 
+    def _direct(self, n: int) -> bool:
+        """Whether filter ``n`` is checked as its own condition even where its ids would
+        be: on PostgreSQL, for a plain condition on cases (a bitmap scan of its index, or
+        a check per row, as the statistics suggest), never a set of ids joined back."""
+        return not self.sqlite and self.filters[n].direct
+
     def _tests(self, driver: tuple[Select, frozenset[int]] | None) -> list[ColumnElement]:
         tests = []
+        by_ids = driver is not None and not all(self._direct(n) for n in driver[1])
         for n, f in enumerate(self.filters):
             if driver is not None:
-                if n not in driver[1]:  # the driver's ids already pass its own filters
+                if n not in driver[1] or not by_ids:  # the ids already pass their filters
                     tests.append(f.test(self.hidden))
-            elif self.sizes[n] < MEMBERSHIP_MATCHES:
+            elif self.sizes[n] < MEMBERSHIP_MATCHES and not self._direct(n):
                 tests.append(f.membership(self.hidden))
             else:
                 tests.append(f.test(self.hidden))
-        if driver is not None:
+        if by_ids:
             tests.append(Case.id.in_(driver[0]))
         return tests
 

@@ -17,6 +17,7 @@ FOLD = str.maketrans(ascii_uppercase + SEPARATORS,
                      ascii_uppercase.lower() + " " * len(SEPARATORS))
 REFERENCE = re.compile(r"[A-Z]{2,4}-(?:\d{1,4}(?:-\d{0,6})?)?")
 WHOLE_REFERENCE = re.compile(r"[A-Z]{2,4}-\d{4}-\d{6}")
+YEAR_GIVEN = re.compile(r"[A-Z]{2,4}-\d{4}-(\d{0,6})")
 WHOLE_POSTCODE = re.compile(r".+ \d[A-Z]{2}")
 OUTWARD = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?")
 INWARD_START = re.compile(r"\d[A-Z]{0,2}")
@@ -43,6 +44,15 @@ def reference_prefix(text: str) -> str | None:
     """``sp-2026-0001`` -> ``SP-2026-0001``: a case reference or its beginning (with the dash)."""
     candidate = text.strip().upper()
     return candidate if REFERENCE.fullmatch(candidate) else None
+
+
+def references_beginning(prefix: str) -> int | None:
+    """At most how many references of one prefix and year begin with ``prefix`` (from
+    ``reference_prefix``): 100 for ``SP-2026-0086``; None when the year is not complete."""
+    if WHOLE_REFERENCE.fullmatch(prefix):
+        return 1
+    number = YEAR_GIVEN.fullmatch(prefix)
+    return 10 ** (NUMBER_DIGITS - len(number.group(1))) if number else None
 
 
 def reference_fragment(text: str) -> str | None:
