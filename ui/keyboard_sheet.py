@@ -98,7 +98,7 @@ def sheet_entries(window, menus) -> list[tuple[str, list[tuple[str, str]]]]:
         rows = [(shortcut_text(a), plain(a.text())) for a in actions if shortcut_text(a)]
         if rows:
             areas.append((f"{title} menu", rows))
-    for index in range(tabs.count()):
+    for index in range(tabs.count()):  # every page is built here, if not yet (ui/page_tabs.py)
         rows = page_keys(window, tabs.widget(index))
         if rows:
             areas.append((f"{plain(tabs.tabText(index))} tab", rows))

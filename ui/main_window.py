@@ -6,6 +6,9 @@ shows follows the permission matrix for the person the workspace is signed in as
 
 from __future__ import annotations
 
+from functools import partial
+from importlib import import_module
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -13,7 +16,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QSplitter,
-    QTabWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -23,21 +25,28 @@ from contactdesk.domain.permissions import Permission
 
 from .call_draft import DraftFile
 from .call_form import CallForm
-from .case_detail import CaseDetailView
-from .case_list import CaseListView
-from .complaints_page import ComplaintsPage
-from .dashboard import DashboardView
 from .menus import WindowMenus
 from .offline import OfflineDesk, waiting_text
-from .privacy_page import PrivacyPage
-from .reports_view import ReportsView
-from .service_deadlines import ServiceDeadlinesView
-from .staffing_view import StaffingView
+from .page_tabs import PageTabs
 from .tasks import TaskRunner
+
+
+def _page_part(name: str, doc: str) -> property:
+    return property(lambda window: window.page_part(name), doc=doc)
 
 
 class MainWindow(QMainWindow):
     CALL_TAB, CASES_TAB = 0, 1
+
+    # Built with their tab (see PageTabs); None when the person is not offered the tab.
+    case_list = _page_part("case_list", "The case list of the Cases tab.")
+    case_detail = _page_part("case_detail", "The open case, beside the case list.")
+    dashboard = _page_part("dashboard", "The queue dashboard (statistics).")
+    staffing = _page_part("staffing", "The staffing plan (statistics).")
+    deadlines = _page_part("deadlines", "Service deadlines (statistics).")
+    complaints = _page_part("complaints", "The complaints register.")
+    reports = _page_part("reports", "The Reports tab.")
+    privacy = _page_part("privacy", "Subject access and retention (administrators).")
 
     def __init__(self, workspace, runner: TaskRunner, user=None, parent: QWidget | None = None):
         # The window is the signed-in person's: ``user``, when given, must be that person.
@@ -51,54 +60,38 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"ContactDesk: {user.full_name}")
 
         self.call_form = CallForm(workspace, runner)
-        self.case_list = CaseListView(workspace, runner)
-        self.case_detail = CaseDetailView(workspace, runner)
-
         call_page = QSplitter(Qt.Orientation.Horizontal)
         call_page.addWidget(self.call_form)
         call_page.addWidget(self.call_form.history_panel)
         call_page.setStretchFactor(0, 3)
         call_page.setStretchFactor(1, 2)
-        cases_page = QSplitter(Qt.Orientation.Horizontal)
-        cases_page.addWidget(self.case_list)
-        cases_page.addWidget(self.case_detail)
-        cases_page.setStretchFactor(0, 1)
-        cases_page.setStretchFactor(1, 1)
         # Each page's first split, as a share of its width, made once it is first on screen.
-        self._first_splits = {call_page: 62, cases_page: 40}
+        self._first_splits = {call_page: 62}
+        self._case_drafts: DraftFile | None = None  # handed to the case view once it is built
 
-        self.tabs = QTabWidget(self)
+        self.tabs = PageTabs(self)
         self.tabs.setObjectName("mainTabs")
         self.tabs.addTab(call_page, "&Call")
-        self.tabs.addTab(cases_page, "Cas&es")
+        self._parts: dict[str, QWidget] = {}
+        self._part_tabs: dict[str, int] = {}
+        self._add_page("Cas&es", self._build_cases, ("case_list", "case_detail"))
         # Mnemonics: every letter of "Dashboard" already opens a field on the call or case page.
-        statistics = workspace.may(Permission.VIEW_STATISTICS)
-        self.dashboard = self.staffing = None
-        if statistics:
-            self.dashboard = DashboardView(workspace, runner)
-            self.staffing = StaffingView(workspace, runner)
-            self.tabs.addTab(self.dashboard, "&Queue dashboard")
-            self.tabs.addTab(self.staffing, "Sta&ffing")
-        # No Alt+letter for the next two: every letter of their names already opens a field on
-        # one page or another. Ctrl+Shift+N / Ctrl+Shift+F / Ctrl+Shift+D reach them instead
-        # (and Ctrl+Tab, as for every tab).
-        self.deadlines = None
-        if statistics:
-            self.deadlines = ServiceDeadlinesView(workspace, runner)
-            self.tabs.addTab(self.deadlines, "Service deadlines")
-            self.tabs.setTabToolTip(self.tabs.count() - 1, "Service deadlines (Ctrl+Shift+D)")
-        self.complaints = ComplaintsPage(workspace, runner)
-        self.tabs.addTab(self.complaints, "Complaints")
-        self.tabs.setTabToolTip(self.tabs.count() - 1,
-                                "Complaints register (Ctrl+Shift+F); log one with Ctrl+Shift+N")
-        self.reports = ReportsView(workspace, runner)
-        self.tabs.addTab(self.reports, "&Reports")
-        self.privacy = None
+        if workspace.may(Permission.VIEW_STATISTICS):
+            self._add_view("&Queue dashboard", "dashboard", "dashboard", "DashboardView")
+            self._add_view("Sta&ffing", "staffing", "staffing_view", "StaffingView")
+            # No Alt+letter for the next two: every letter of their names already opens a field
+            # on one page or another. Ctrl+Shift+N / Ctrl+Shift+F / Ctrl+Shift+D reach them
+            # instead (and Ctrl+Tab, as for every tab).
+            self._add_view("Service deadlines", "deadlines", "service_deadlines", "ServiceDeadlinesView",
+                           "Service deadlines (Ctrl+Shift+D)")
+        self._add_view("Complaints", "complaints", "complaints_page", "ComplaintsPage",
+                       "Complaints register (Ctrl+Shift+F); log one with Ctrl+Shift+N")
+        self._add_view("&Reports", "reports", "reports_view", "ReportsView")
+        from .privacy_page import PrivacyPage
+
         if PrivacyPage.shown_to(workspace):
-            self.privacy = PrivacyPage(workspace, runner)
-            self.tabs.addTab(self.privacy, "Privacy")
-            self.tabs.setTabToolTip(self.tabs.count() - 1,
-                                    "Subject access requests and retention (administrators)")
+            self._add_view("Privacy", "privacy", "privacy_page", "PrivacyPage",
+                           "Subject access requests and retention (administrators)")
         # Shown while the database cannot be reached (ui/offline.py).
         self.offline_banner = QLabel(self)
         self.offline_banner.setObjectName("offlineBanner")
@@ -134,11 +127,10 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         toolbar.addAction(self.action_log_complaint)
         toolbar.addAction(self.action_find_complaint)
-        if self.deadlines is not None:
+        if self.has_page("deadlines"):
             self.action_deadlines = self._action(
                 "actionServiceDeadlines", "Service deadlines", self.show_deadlines,
                 [QKeySequence("Ctrl+Shift+D")])
-            self.deadlines.showCases.connect(self.show_cases)
         # File, Call, Cases, View, Help: every action above and more, with the toolbar at the
         # menu bar's end (one row: the pages keep their height on a 720-pixel screen).
         self.menus = WindowMenus(self)
@@ -152,11 +144,54 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(
             QLabel(f"{user.full_name} ({user.role}) · {workspace.location}", self))
 
-        self.case_list.caseActivated.connect(self.open_case)
         self.call_form.callSaved.connect(self._call_saved)
         runner.busyChanged.connect(lambda busy: self.busy.setText("Working…" if busy else ""))
         runner.taskFailed.connect(lambda message: self.statusBar().showMessage(message, 10_000))
         self.resize(1280, 800)
+
+    # -- the pages, each built on first use ------------------------------------------------
+    def _add_page(self, text: str, build, parts: tuple[str, ...], tip: str = "") -> None:
+        index = self.tabs.add_page(text, build, tip)
+        self._part_tabs.update(dict.fromkeys(parts, index))
+
+    def _add_view(self, text: str, name: str, module: str, class_name: str, tip: str = "") -> None:
+        self._add_page(text, partial(self._build_view, name, module, class_name), (name,), tip)
+
+    def has_page(self, name: str) -> bool:
+        """Whether this person is offered the page (or page part) ``name``, built or not."""
+        return name in self._part_tabs
+
+    def page_part(self, name: str) -> QWidget | None:
+        """A page (or part of one), built now if it was not yet; None when not offered."""
+        index = self._part_tabs.get(name)
+        if index is None:
+            return None
+        self.tabs.page(index)
+        return self._parts[name]
+
+    def _build_cases(self) -> QWidget:
+        from .case_detail import CaseDetailView
+        from .case_list import CaseListView
+
+        case_list = self._parts["case_list"] = CaseListView(self.workspace, self.runner)
+        case_detail = self._parts["case_detail"] = CaseDetailView(self.workspace, self.runner)
+        page = QSplitter(Qt.Orientation.Horizontal)
+        page.addWidget(case_list)
+        page.addWidget(case_detail)
+        page.setStretchFactor(0, 1)
+        page.setStretchFactor(1, 1)
+        self._first_splits[page] = 40
+        case_list.caseActivated.connect(self.open_case)
+        if self._case_drafts is not None:
+            case_detail.keep_drafts(self._case_drafts)
+        return page
+
+    def _build_view(self, name: str, module: str, class_name: str) -> QWidget:
+        view_class = getattr(import_module(f".{module}", __package__), class_name)
+        self._parts[name] = page = view_class(self.workspace, self.runner)
+        if name == "deadlines":
+            page.showCases.connect(self.show_cases)
+        return page
 
     def _action(self, name: str, text: str, slot, shortcuts) -> QAction:
         action = QAction(text, self)
@@ -186,7 +221,10 @@ class MainWindow(QMainWindow):
         """Autosave the call and the case edit being typed; offer back what a crash left."""
         user, location = self.workspace.user.username, self.workspace.location
         edits = DraftFile(user, location, folder, kind="case")
-        self.case_detail.keep_drafts(edits)
+        if self.tabs.is_built(self.CASES_TAB):
+            self.case_detail.keep_drafts(edits)
+        else:  # handed over when the case view is built (below, if an edit is waiting)
+            self._case_drafts = edits
         edit = edits.read()
         if edit is not None:
             if self.restore_case_edit_wanted(edit):
@@ -277,7 +315,7 @@ class MainWindow(QMainWindow):
         self.complaints.find_complaint()
 
     def show_deadlines(self) -> None:
-        if self.deadlines is not None:
+        if self.has_page("deadlines"):
             self.tabs.setCurrentWidget(self.deadlines)
             self.deadlines.table.setFocus()
 
@@ -327,7 +365,8 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.drop_draft()
-        self.case_detail.also_open_by.stop()
+        if self.tabs.is_built(self.CASES_TAB):
+            self.case_detail.also_open_by.stop()
         if self.offline is not None:
             self.offline.stop()
         self.runner.wait_for_all()

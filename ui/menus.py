@@ -73,24 +73,24 @@ class WindowMenus:
 
     def _file_menu(self, window) -> None:
         menu = self.menus["File"]
-        reports = window.reports
+        # The pages are named, not held: each is built when a command first needs it.
         window.action_print_report = self._new(
-            "actionPrintReport", "&Print report…", lambda: self._report_button(reports.print_button),
+            "actionPrintReport", "&Print report…", lambda: self._report_button("print_button"),
             ("Ctrl+P",))
         window.action_save_report = self._new(
-            "actionSaveReport", "&Save report as PDF…", lambda: self._report_button(reports.save_button),
+            "actionSaveReport", "&Save report as PDF…", lambda: self._report_button("save_button"),
             ("Ctrl+Shift+S",))
         menu.addActions([window.action_print_report, window.action_save_report])
         if window.workspace.may(Permission.EXPORT_DATA):
             window.action_export = self._new(
                 "actionExport", "&Export calls, cases or queue attempts…",
-                lambda: self._report_button(reports.export_button), ("Ctrl+Shift+E",))
+                lambda: self._report_button("export_button"), ("Ctrl+Shift+E",))
             menu.addAction(window.action_export)
-        if window.dashboard is not None and window.workspace.may(Permission.IMPORT_CALLS):
-            dashboard = window.dashboard
+        if window.has_page("dashboard") and window.workspace.may(Permission.IMPORT_CALLS):
             window.action_import_telephony = self._new(
                 "actionImportTelephony", "&Import telephony log…",
-                lambda: (window.tabs.setCurrentWidget(dashboard), dashboard.import_button.click()))
+                lambda: (window.tabs.setCurrentWidget(window.dashboard),
+                         window.dashboard.import_button.click()))
             menu.addAction(window.action_import_telephony)
         self._session_separator = menu.addSeparator()
         window.action_quit = self._new("actionQuit", "&Quit", window.close, ("Ctrl+Q",),
@@ -158,9 +158,10 @@ class WindowMenus:
         window.tabs.setCurrentIndex(window.CALL_TAB)
         window.call_form.save()
 
-    def _report_button(self, button) -> None:
+    def _report_button(self, name: str) -> None:
         """Run a Reports button from the menu; a disabled one says what comes first."""
         window = self.window
+        button = getattr(window.reports, name)
         window.tabs.setCurrentWidget(window.reports)
         if button.isEnabled():
             button.click()

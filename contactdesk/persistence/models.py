@@ -235,6 +235,9 @@ class Case(Base):
         CheckConstraint("version >= 1", name="version_positive"),
         Index("ix_cases_status_due_at", "status", "due_at"),
         Index("ix_cases_received_at", "received_at"),
+        # The cases open at a moment (the daily summary's overdue count): closed_at is empty
+        # while a case is open.
+        Index("ix_cases_closed_at", "closed_at"),
         # Keyset paging of the case list (services/case_search.py): one index per sort
         # column with the id tie-break, and the "my cases" filter.
         Index("ix_cases_due_at_id", "due_at", "id"),

@@ -145,3 +145,67 @@ def test_only_administrators_get_the_privacy_page(qtbot, ui_db_url, window):
         "Subject access requests", "Retention"]
     assert admin.privacy.findChild(QWidget, "sarTerm") is not None
     assert admin.privacy.findChild(QWidget, "retentionTable") is not None
+
+
+def _built(window) -> list[str]:
+    return [window.tabs.tabText(i) for i in range(window.tabs.count()) if window.tabs.is_built(i)]
+
+
+def test_a_tab_is_built_when_first_shown_or_asked_for_and_not_before(qtbot, ui_db_url):
+    from PySide6.QtWidgets import QTabBar
+
+    from ui.keyboard_sheet import KeyboardSheet
+
+    add_person(ui_db_url, "helen", "admin", "Helen Firth")  # every tab is hers
+    window = create_main_window(ui_db_url, "helen", PASSWORD, synchronous=True)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    # Only the call form is there to paint; no other page's widgets exist yet.
+    assert _built(window) == ["&Call"] and window.call_form.isVisible()
+    for name in ("caseList", "caseDetail", "dashboard", "staffingView", "serviceDeadlines",
+                 "complaintsPage", "reportsView", "privacyPage"):
+        assert window.findChild(QWidget, name) is None, name
+
+    # Ctrl+2 builds the Cases tab and puts the focus on its first field.
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert _built(window) == ["&Call", "Cas&es"]
+    assert window.tabs.currentWidget().isAncestorOf(QApplication.focusWidget())
+    assert window.case_list.isVisible() and window.case_list.model.rowCount() == 0
+
+    # A menu command builds the page it needs.
+    window.action_print_report.trigger()
+    assert window.tabs.currentWidget() is window.reports and window.reports.isVisible()
+    assert "&Reports" in _built(window) and "Complaints" not in _built(window)
+
+    # A click on a tab builds its page, laid out at once.
+    window.tabs.findChild(QTabBar).setCurrentIndex(3)
+    assert window.tabs.tabText(3) == "Sta&ffing" and window.tabs.is_built(3)
+    assert window.tabs.currentWidget() is window.staffing and window.staffing.width() > 600
+
+    # Asking for a page by name builds it without showing it; the tab then holds it.
+    complaints = window.complaints
+    index = window.tabs.indexOf(complaints)
+    assert window.tabs.is_built(index) and window.tabs.widget(index) is complaints
+    assert window.tabs.currentWidget() is window.staffing and not complaints.isVisible()
+
+    # F1 lists every tab's keys, so it builds the pages still missing.
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), KeyboardSheet))
+    sheet = QApplication.activeModalWidget()
+    assert len(_built(window)) == window.tabs.count() == 8
+    assert {"Privacy tab", "Service deadlines tab", "Queue dashboard tab"} <= dict(sheet.areas).keys()
+    sheet.reject()
+    window.workspace.close()
+
+
+def test_the_cases_tab_is_handed_the_case_drafts_when_it_is_built_later(
+        qtbot, ui_db_url, agent, tmp_path):
+    window = create_main_window(ui_db_url, agent.username, PASSWORD, synchronous=True)
+    qtbot.addWidget(window)
+    window.keep_drafts(tmp_path)  # nothing left over: the Cases tab waits to be shown
+    assert not window.tabs.is_built(window.CASES_TAB)
+    window.tabs.setCurrentIndex(window.CASES_TAB)  # and is handed the drafts when it is built
+    assert window.case_detail.edit_draft is not None
+    window.workspace.close()
