@@ -17,7 +17,8 @@ help:
 	@echo "                  pass pytest options with PYTEST_ARGS='-k name -x'"
 	@echo "make lint       ruff check"
 	@echo "make lock       regenerate requirements/lock*.txt (LOCK_ARGS=--upgrade to bump versions)"
-	@echo "make bench      time the case list, telephony import, year to date and reports on SQLite"
+	@echo "make bench      every hot path on SQLite and PostgreSQL at 10k/100k/1M cases -> benchmarks/results.md"
+	@echo "                  make bench-quick: 10k and 100k only; BENCH_PG_URL=... to use a server"
 	@echo "make clean      remove caches and build output;  make distclean also removes .venv"
 
 setup:
@@ -26,16 +27,7 @@ setup:
 setup-test:
 	@bash scripts/setup.sh --test
 
-# The installed packages' bytecode, compiled once per lock file: where PYTHONDONTWRITEBYTECODE
-# is set, Python would otherwise compile SQLAlchemy and the rest again on every start.
-BYTECODE_STAMP := $(VENV)/.bytecode-compiled
-$(BYTECODE_STAMP): requirements/lock.txt
-	@echo "compiling the installed packages once (a faster start from now on)..."
-	@$(PY) -m compileall -q -j0 "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" \
-		>/dev/null 2>&1 || true
-	@touch $@
-
-run: setup $(BYTECODE_STAMP)
+run: setup
 	$(VENV)/bin/contactdesk db upgrade
 	$(VENV)/bin/contactdesk demo-data --if-empty
 	$(VENV)/bin/contactdesk gui
@@ -59,19 +51,23 @@ lock:
 	$(VENV)/bin/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 \
 		--custom-compile-command "make lock" $(LOCK_ARGS) -o requirements/lock-test.txt
 
-# The generated files are kept in benchmarks/data/ and reused while their recipes hold.
-# Every benchmark runs even when one misses a target; make bench fails if any did.
-BENCH_CASES ?= 1000000
-BENCH_CALL_LINES ?= 1000000
-BENCH_ATTEMPTS ?= 2500000
-bench: setup
-	$(PY) benchmarks/generate_cases.py --cases $(BENCH_CASES)
-	$(PY) benchmarks/generate_calls.py --lines $(BENCH_CALL_LINES) --attempts $(BENCH_ATTEMPTS)
-	@rc=0; \
-	$(PY) benchmarks/bench_case_list.py --cases $(BENCH_CASES) || rc=1; \
-	$(PY) benchmarks/bench_call_stats.py --lines $(BENCH_CALL_LINES) --attempts $(BENCH_ATTEMPTS) || rc=1; \
-	$(PY) benchmarks/bench_reports.py || rc=1; \
-	exit $$rc
+# Every hot path on SQLite and PostgreSQL at each size, beside its floor, written to
+# benchmarks/results.md. Each size's data is bulk loaded once and reused while its recipe holds
+# (SQLite files in benchmarks/data/; on a throwaway server, made again each run).
+# BENCH_PG_URL: a PostgreSQL server to use (its login needs CREATEDB); without it a throwaway
+# one is started with the tests' helper and stopped afterwards. Every row is measured even when
+# one misses its target; make bench fails if any did at the largest size.
+BENCH_SIZES ?= 10000,100000,1000000
+BENCH_QUICK_SIZES ?= 10000,100000
+BENCH_RUNS ?= 9
+BENCH_PG_URL ?=
+BENCH_DB_ARGS = --db sqlite $(if $(BENCH_PG_URL),--db $(BENCH_PG_URL),--throwaway-postgres)
+bench: setup-test
+	$(PY) benchmarks/harness.py $(BENCH_DB_ARGS) --sizes $(BENCH_SIZES) --runs $(BENCH_RUNS)
+
+.PHONY: bench-quick
+bench-quick: setup-test
+	$(PY) benchmarks/harness.py $(BENCH_DB_ARGS) --sizes $(BENCH_QUICK_SIZES) --runs $(BENCH_RUNS)
 
 clean:
 	rm -rf build dist .pytest_cache .ruff_cache .hypothesis .coverage htmlcov

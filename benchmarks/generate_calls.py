@@ -104,6 +104,41 @@ def generate_log(path: Path, lines: int, seed: int = 2026, force: bool = False,
     return path
 
 
+def fill_attempts(con, attempts: int, seed: int = 2026) -> list[date]:
+    """Insert exactly ``attempts`` queue attempts of the feed through ``con`` (sqlite3, or
+    anything with its execute/executemany/commit); returns the working days they cover."""
+    # The volume that makes ``attempts`` over the span (a little over: the surplus at the
+    # start of the first day is deleted afterwards, so the count is exact).
+    probe = CallCentre(seed, agent_names(seed), calls_per_day=1000)
+    days = probe.working_days(DB_FIRST_DAY, DB_LAST_DAY)
+    per_1000 = sum(probe.volume(d) for d in days)
+    sql = (f"INSERT INTO call_attempts ({', '.join(ATTEMPT_COLUMNS)}) "
+           f"VALUES ({', '.join('?' for _ in ATTEMPT_COLUMNS)})")
+    margin = 1.002
+    for _ in range(5):
+        centre = CallCentre(seed, agent_names(seed), calls_per_day=1000 * attempts / per_1000 * margin)
+        total = 0
+        for start in range(0, len(days), BATCH_DAYS):
+            records = centre.records(centre.day(d) for d in days[start:start + BATCH_DAYS])
+            records = [(SOURCE, *r[1:]) for r in records]
+            con.executemany(sql, records)
+            con.commit()
+            total += len(records)
+        if total >= attempts:
+            break
+        # Small volumes round unevenly day by day: aim higher and make them again.
+        con.execute("DELETE FROM call_attempts")
+        con.commit()
+        margin *= attempts / max(total, 1) * 1.02
+    else:
+        raise RuntimeError(f"made {total} attempts, fewer than {attempts}")
+    # Exactly ``attempts``: the surplus goes from the start of the first day.
+    con.execute("DELETE FROM call_attempts WHERE id <= (SELECT min(id) FROM call_attempts) + ?",
+                (total - attempts - 1,))
+    con.commit()
+    return days
+
+
 def generate_db(path: Path, attempts: int, seed: int = 2026, force: bool = False,
                 quiet: bool = False) -> Path:
     """Make ``path`` a migrated SQLite file with exactly ``attempts`` queue attempts and
@@ -116,34 +151,14 @@ def generate_db(path: Path, attempts: int, seed: int = 2026, force: bool = False
         return path
     started = time.perf_counter()
     upgrade_database(f"sqlite:///{path}")
-    # The volume that makes ``attempts`` over the span (a little over: the surplus at the
-    # start of the first day is deleted afterwards, so the count is exact).
-    probe = CallCentre(seed, agent_names(seed), calls_per_day=1000)
-    days = probe.working_days(DB_FIRST_DAY, DB_LAST_DAY)
-    per_1000 = sum(probe.volume(d) for d in days)
-    centre = CallCentre(seed, agent_names(seed), calls_per_day=1000 * attempts / per_1000 * 1.002)
     con = sqlite3.connect(path, isolation_level="DEFERRED")
     try:
         con.execute("PRAGMA journal_mode=OFF")  # one writer filling a new file: no journal
         con.execute("PRAGMA synchronous=OFF")
         con.execute("PRAGMA cache_size=-1000000")
-        sql = (f"INSERT INTO call_attempts ({', '.join(ATTEMPT_COLUMNS)}) "
-               f"VALUES ({', '.join('?' for _ in ATTEMPT_COLUMNS)})")
-        total = 0
-        for start in range(0, len(days), BATCH_DAYS):
-            records = centre.records(centre.day(d) for d in days[start:start + BATCH_DAYS])
-            records = [(SOURCE, *r[1:]) for r in records]
-            con.executemany(sql, records)
-            con.commit()
-            total += len(records)
-        if total < attempts:
-            raise RuntimeError(f"made {total} attempts, fewer than {attempts}: raise the margin")
-        # Exactly ``attempts``: the surplus goes from the start of the first day.
-        con.execute("DELETE FROM call_attempts WHERE id <= (SELECT min(id) FROM call_attempts) + ?",
-                    (total - attempts - 1,))
-        con.commit()
-        say(f"{attempts:,} attempts, {days[0]} to {days[-1]} "
-            f"({centre.calls_per_day:,.0f} a working day)  ({time.perf_counter() - started:.0f} s)")
+        days = fill_attempts(con, attempts, seed)
+        say(f"{attempts:,} attempts, {days[0]} to {days[-1]}  "
+            f"({time.perf_counter() - started:.0f} s)")
     finally:
         con.close()
     ctx = ServiceContext(Database.open(f"sqlite:///{path}"), os_actor(OperatingSystemAccount()))

@@ -299,6 +299,25 @@ class Generator:
             batch.clear()
 
 
+def fill_cases(con, cases: int, seed: int, today: date, say=lambda *a: None) -> None:
+    """Fill a migrated database through ``con`` (sqlite3, or anything with its
+    execute/executemany/commit) with ``cases`` cases, their callers and calls."""
+    started = time.perf_counter()
+    gen = Generator(con, cases, seed, today)
+    users = gen.users()
+    streets = gen.streets()
+    say(f"{len(streets):,} streets, {len(users)} users")
+    homes = gen.callers(streets)
+    say(f"{len(homes):,} callers  ({time.perf_counter() - started:.0f} s)")
+    counters = gen.cases(users, streets, homes)
+    con.executemany(
+        "INSERT INTO reference_counters (prefix, year, last_value) VALUES (?, ?, ?) "
+        "ON CONFLICT (prefix, year) DO UPDATE SET last_value = excluded.last_value",
+        [(prefix, year, last) for (prefix, year), last in counters.items()])
+    con.commit()
+    say(f"{cases:,} cases and calls  ({time.perf_counter() - started:.0f} s)")
+
+
 def _recipe(cases: int, seed: int) -> dict:
     """What a file was made from: rebuilt when any of it changes (a new migration too)."""
     return {"cases": cases, "seed": seed, "schema": head_revision(), "generator": GENERATOR}
@@ -326,19 +345,7 @@ def generate(path: Path, cases: int, seed: int = 2026, today: date | None = None
         con.execute("PRAGMA synchronous=OFF")
         con.execute("PRAGMA cache_size=-1000000")
         con.execute("PRAGMA foreign_keys=OFF")
-        gen = Generator(con, cases, seed, today or date.today())
-        users = gen.users()
-        streets = gen.streets()
-        say(f"{len(streets):,} streets, {len(users)} users")
-        homes = gen.callers(streets)
-        say(f"{len(homes):,} callers  ({time.perf_counter() - started:.0f} s)")
-        counters = gen.cases(users, streets, homes)
-        con.executemany(
-            "INSERT INTO reference_counters (prefix, year, last_value) VALUES (?, ?, ?) "
-            "ON CONFLICT (prefix, year) DO UPDATE SET last_value = excluded.last_value",
-            [(prefix, year, last) for (prefix, year), last in counters.items()])
-        con.commit()
-        say(f"{cases:,} cases and calls  ({time.perf_counter() - started:.0f} s)")
+        fill_cases(con, cases, seed, today or date.today(), say)
         con.execute("PRAGMA journal_mode=WAL")  # what the app uses
     finally:
         con.close()
