@@ -15,13 +15,14 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+import screenshot_kit  # noqa: E402  (beside this script)
 
 # folder, window size, theme, scale factor
 VARIANTS = {
@@ -31,25 +32,9 @@ VARIANTS = {
 }
 
 
-def settle(seconds: float = 1.5) -> None:
-    """Let the background work finish and the screen repaint."""
-    from PySide6.QtWidgets import QApplication
-
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        QApplication.processEvents()
-        time.sleep(0.02)
-
-
-def demo_database(folder: str) -> tuple[str, str, str, str]:
+def demo_case(folder: str) -> tuple[str, str, str, str]:
     """A demo database; the url, a known caller's phone, a street with cases, one of them."""
-    from contactdesk.workspace import Workspace
-
-    url = f"sqlite:///{folder}/shots.sqlite3"
-    Workspace.migrate(url)
-    owner = Workspace.for_this_account(url)
-    owner.demo.generate_demo_data(days=5)
-    owner.close()
+    url = screenshot_kit.demo_database(folder, 5, telephony=True)
     with sqlite3.connect(f"{folder}/shots.sqlite3") as con:
         phone, location, reference = con.execute(
             "SELECT p.phone_raw, c.location, c.reference FROM callers p JOIN cases c ON c.caller_id = p.id "
@@ -73,21 +58,21 @@ def take(variant: str, out: Path) -> None:
     app.setStyleSheet(stylesheet(theme))
 
     def shoot(window, name: str) -> None:
-        settle()
+        screenshot_kit.settle()
         window.grab().save(str(target / f"{name}.png"))
 
     with tempfile.TemporaryDirectory() as temporary:
-        url, phone, street, reference = demo_database(temporary)
+        url, phone, street, reference = demo_case(temporary)
 
         agent = create_main_window(url, "sarah.whitfield", DEMO_PASSWORD)
         agent.resize(width, height)
         agent.show()
         form = agent.call_form
         form.start_call()
-        settle()
+        screenshot_kit.settle()
         form.ui.phone.setText(phone)
         form.ui.phone.setFocus()
-        settle()
+        screenshot_kit.settle()
         form.ui.description.setFocus()
         form.ui.category.setEditText("Fly tipping")
         form.ui.category.resolve_text()
@@ -104,11 +89,11 @@ def take(variant: str, out: Path) -> None:
         agent.open_case(reference)
         shoot(agent, "case-detail")
         sheet = agent.menus.show_keyboard_sheet()
-        settle()
+        screenshot_kit.settle()
         sheet.grab().save(str(target / "keyboard-sheet.png"))
         sheet.close()
         about = agent.menus.show_about()
-        settle()
+        screenshot_kit.settle()
         about.grab().save(str(target / "about.png"))
         about.close()
         agent.ask_before_close = False

@@ -9,39 +9,24 @@ import os
 import sqlite3
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtCore import QElapsedTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
+from screenshot_kit import demo_database, settle  # noqa: E402
 
 from contactdesk.demo.passwords import DEMO_PASSWORD  # noqa: E402
-from contactdesk.workspace import Workspace  # noqa: E402
 from ui.app import create_main_window  # noqa: E402
 from ui.style import stylesheet  # noqa: E402
-
-
-def settle(seconds: float = 2.0) -> None:
-    """Let the background work finish and the screen repaint."""
-    timer = QElapsedTimer()
-    timer.start()
-    while timer.elapsed() < seconds * 1000:
-        QApplication.processEvents()
-        time.sleep(0.02)
 
 
 def main(out: Path) -> None:
     app = QApplication.instance() or QApplication([])
     app.setStyleSheet(stylesheet("normal"))
     with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite:///{folder}/shots.sqlite3"
-        Workspace.migrate(url)
-        owner = Workspace.for_this_account(url)
-        owner.demo.generate_demo_data(days=3, telephony=False)
-        owner.close()
+        url = demo_database(folder, 3)
         with sqlite3.connect(f"{folder}/shots.sqlite3") as con:  # a demo caller with a case
             phone = con.execute("SELECT p.phone_raw FROM callers p JOIN cases c "
                                 "ON c.caller_id = p.id ORDER BY p.id LIMIT 1").fetchone()[0]

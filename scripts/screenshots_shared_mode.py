@@ -17,6 +17,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit  # noqa: E402
+from screenshot_kit import demo_database  # noqa: E402
 
 from contactdesk.auth.credentials import Password  # noqa: E402
 from contactdesk.demo.passwords import DEMO_PASSWORD  # noqa: E402
@@ -30,11 +31,7 @@ def main(out: Path) -> None:
     app = QApplication.instance() or QApplication([])
     app.setStyleSheet(stylesheet("normal"))
     with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite:///{folder}/shots.sqlite3"
-        Workspace.migrate(url)
-        owner = Workspace.for_this_account(url)
-        owner.demo.generate_demo_data(days=2, telephony=False)
-        owner.close()
+        url = demo_database(folder, 2)
         window = create_main_window(url, "sarah.whitfield", DEMO_PASSWORD, synchronous=True)
         window.resize(1280, 800)
         window.show()

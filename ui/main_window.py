@@ -252,23 +252,17 @@ class MainWindow(QMainWindow):
         self.call_form.drop_draft()
 
     def restore_case_edit_wanted(self, draft: dict) -> bool:
-        answer = QMessageBox.question(
-            self, "Restore the unsaved change?",
-            f"A change to {draft.get('reference', 'a case')} was being typed and never saved (the "
-            "app closed first). Put it back on the case to finish and save it?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.Yes)
-        return answer == QMessageBox.StandardButton.Yes
+        return self._ask("Restore the unsaved change?",
+                         f"A change to {draft.get('reference', 'a case')} was being typed and never "
+                         "saved (the app closed first). Put it back on the case to finish and "
+                         "save it?", default_yes=True)
 
     def restore_draft_wanted(self, draft: dict) -> bool:
         caller = draft.get("name") or draft.get("phone") or "a caller"
-        answer = QMessageBox.question(
-            self, "Restore the unsaved call?",
-            f"A call with {caller} was being typed and never saved (the app closed first). "
-            "Put it back in the form to finish and save it?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.Yes)
-        return answer == QMessageBox.StandardButton.Yes
+        return self._ask("Restore the unsaved call?",
+                         f"A call with {caller} was being typed and never saved (the app closed "
+                         "first). Put it back in the form to finish and save it?",
+                         default_yes=True)
 
     def new_call(self) -> None:
         self.tabs.setCurrentIndex(self.CALL_TAB)
@@ -284,10 +278,14 @@ class MainWindow(QMainWindow):
 
     def confirm_discard(self, title: str, question: str) -> bool:
         """Asked before a typed, unsaved call would be lost (No is the default)."""
-        answer = QMessageBox.question(self, title, question,
-                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                      QMessageBox.StandardButton.No)
-        return answer == QMessageBox.StandardButton.Yes
+        return self._ask(title, question, default_yes=False)
+
+    def _ask(self, title: str, question: str, *, default_yes: bool) -> bool:
+        """Yes or No; the default is what loses nothing (restore a draft, keep a typed call)."""
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(self, title, question, buttons.Yes | buttons.No,
+                                      buttons.Yes if default_yes else buttons.No)
+        return answer == buttons.Yes
 
     def find_case(self) -> None:
         self.tabs.setCurrentIndex(self.CASES_TAB)
