@@ -54,5 +54,9 @@ class UnusableInput(ContactDeskError):
     """The whole input cannot be used: unreadable, not CSV, or missing columns (CLI exit 2)."""
 
 
+class TelephonyError(ContactDeskError):
+    """The phone system (Asterisk's manager interface) refused, failed or could not be reached."""
+
+
 class Unreachable(ContactDeskError):
     """The database could not be reached: nothing was saved (or whether it was is being settled)."""
