@@ -38,7 +38,8 @@ _STAGE_HANDLING = ("officer_id", "acknowledge_by", "acknowledged_on", "respond_b
                    "extension_days", "extension_reason", "escalation_reason")
 _COMPLAINT_HANDLING = ("status", "current_stage", "closed_on", "updated_by_id", "updated_at",
                        "version")
-_TELEPHONY = ("call_attempts", "agent_events", "telephony_feeds", "call_wait_days")
+_TELEPHONY = ("call_attempts", "agent_events", "telephony_feeds", "call_wait_days",
+              "daily_call_rollup")
 
 
 @dataclass(frozen=True)
@@ -82,11 +83,11 @@ def _grants() -> list[Grant]:
     add("call_attempts", "INSERT", GROUPS)
     add("call_attempts", "UPDATE", SUPERVISION + ("telephony",),
         ("outcome", "wait_seconds", "talk_seconds", "agent", "ended_epoch", "call_id"))
-    add(("agent_events", "telephony_feeds", "call_wait_days"), "INSERT",
+    add(("agent_events", "telephony_feeds", "call_wait_days", "daily_call_rollup"), "INSERT",
         SUPERVISION + ("telephony",))
     add("telephony_feeds", "UPDATE", SUPERVISION + ("telephony",),
         ("bytes_read", "lines_read", "prefix_sha256", "imported_at"))
-    add("call_wait_days", "DELETE", SUPERVISION + ("telephony",))
+    add(("call_wait_days", "daily_call_rollup"), "DELETE", SUPERVISION + ("telephony",))
     # Complaints: everyone logs; handling (not the outcome) is for supervisors and admins.
     add(("complaints", "complaint_stages"), "SELECT", DESK)
     add(("complaints", "complaint_stages"), "INSERT", DESK)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from ..domain.working_time import LONDON
 from ..persistence.bulk import bulk_insert, is_sqlite, sqlite_day
 from ..persistence.models import AgentEvent, CallAttempt, CallWaitDay
+from .daily_rollup import hold_source, refresh_daily_rollup
 from .records import ANSWERED, PROBLEMS_KEPT, Attempt, LateEvent, ReadResult
 
 CHUNK = 500  # values per IN (...) list
@@ -265,6 +266,7 @@ def refresh_wait_days(session: Session, source: str, days: set[date]) -> None:
     """Rebuild the wait histogram of ``source`` for ``days`` from its attempts."""
     a, w = CallAttempt.__table__, CallWaitDay.__table__
     ordered = sorted(days)
+    hold_source(session, source, ordered)  # one rebuild of a source's days at a time
     for start in range(0, len(ordered), CHUNK):
         chunk = ordered[start:start + CHUNK]
         session.execute(delete(w).where(w.c.source == source, w.c.local_day.in_(chunk)))
@@ -276,3 +278,4 @@ def refresh_wait_days(session: Session, source: str, days: set[date]) -> None:
         session.execute(insert(w).from_select(
             ["source", "local_day", "queue", "outcome", "wait_seconds", "attempts", "talk_total",
              "talk_count"], grouped))
+    refresh_daily_rollup(session, source, ordered)  # the year to date reads it

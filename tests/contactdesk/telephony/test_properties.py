@@ -44,7 +44,8 @@ from .reference import LONDON, RefAttempt
 QUEUES = ("council-main", "revs-bens")
 AGENTS = ("PJSIP/201", "PJSIP/202", "PJSIP/205", "Local/2005@agents")
 SOURCE = "asterisk"
-CALL_TABLES = ("call_attempts", "call_wait_days", "agent_events", "telephony_feeds")
+CALL_TABLES = ("call_attempts", "call_wait_days", "daily_call_rollup", "agent_events",
+               "telephony_feeds")
 
 # Days the generated spans are built around: both 2024 clock changes, a BST and a GMT day.
 BASE_DAYS = (date(2024, 3, 31), date(2024, 10, 27), date(2024, 5, 14), date(2025, 1, 6))
