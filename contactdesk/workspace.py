@@ -41,7 +41,7 @@ AREAS: dict[str, tuple[str, ...]] = {
     "complaints": ("services.complaints", "services.complaint_register"),
     "stats": ("services.call_stats", "services.agent_activity", "services.staffing_plan",
               "services.service_deadlines"),
-    "telephony": ("telephony.importer",),
+    "telephony": ("telephony.importer", "services.telephony_settings"),
     "reports": ("services.reports",),
     "exports": ("services.call_export", "services.case_export"),
     "users": ("services.users",),
@@ -61,6 +61,7 @@ class Workspace:
         self._areas: dict[str, Operations] = {}
         self._listeners: list[Callable[[OpChanges], None]] = []
         self._feed: ChangeFeed | None = None
+        self._lines: list = []  # this desk's lines to the phone system (desk_line)
 
     # -- the door ------------------------------------------------------------------
     @classmethod
@@ -153,6 +154,9 @@ class Workspace:
     def close(self) -> None:
         """Sign out: no operation runs through this workspace afterwards."""
         self.closed = True
+        for line in self._lines:
+            line.stop()  # without waiting: its thread logs off and ends by itself
+        self._lines.clear()
         if self._feed is not None:
             self._feed.stop()
             self._feed = None
@@ -177,6 +181,18 @@ class Workspace:
         """Whether the database answers now, asked over a new connection within 2 seconds
         (a pooled one could hang on a dead network); a local file always does."""
         return database_reachable(self.ctx.database.engine)
+
+    def desk_line(self, phone, on_event, on_state, **timings):
+        """Follow ``phone`` (from ``telephony.desk_phone()``) on a thread of its own: a
+        started DeskLine calling ``on_event`` and ``on_state`` on that thread; it stops when
+        the workspace closes."""
+        from .telephony.ami_client import AmiSettings
+        from .telephony.desk_line import DeskLine
+
+        settings = AmiSettings(phone.host, phone.port, phone.username, phone.secret, **timings)
+        line = DeskLine(settings, phone.interface, on_event, on_state)
+        self._lines.append(line)
+        return line.start()
 
     def watch_other_desks(self) -> None:
         """Tell listeners, from a thread of its own, what other desks change (see subscribe)."""

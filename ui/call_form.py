@@ -15,7 +15,7 @@ import contextlib
 import logging
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
@@ -65,6 +65,11 @@ class CallForm(QWidget):
         self._services: dict[str, ServiceInfo] = {}
         self._generation = 0  # bumped when the form is cleared: late answers are dropped
         self._answered_at: datetime | None = None
+        # A call taken through the screen pop: the queue call id (the queue_log callid), how
+        # long the caller waited, and how long ago it was answered when the form opened.
+        self._queue_call_id = ""
+        self._wait_seconds: float | None = None
+        self._elapsed_before_ms = 0
         self._idempotency_key = str(uuid.uuid4())
         self._saving = False
         self._uprn: int | None = None
@@ -122,12 +127,33 @@ class CallForm(QWidget):
     def start_call(self) -> None:
         """A call was answered: time it from now and start from a clean form."""
         self._answered_at = datetime.now(UTC)
+        self._queue_call_id, self._wait_seconds, self._elapsed_before_ms = "", None, 0
         self._clock.start()
         self._tick.start()
         self._show_elapsed()
         self._idempotency_key = str(uuid.uuid4())
         self.clear()
         self.ui.phone.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def take_call(self, number: str, answered_at: datetime, wait_seconds: float,
+                  queue_call_id: str) -> None:
+        """A queue call answered at this desk: a clean form with the caller's number (and so
+        their history), timed from the real answer time, carrying its queue call id."""
+        self.start_call()
+        self._answered_at = answered_at
+        self._wait_seconds = max(0.0, float(wait_seconds))
+        self._queue_call_id = queue_call_id
+        since = (datetime.now(UTC) - answered_at).total_seconds()
+        self._elapsed_before_ms = max(0, round(since * 1000))
+        self._show_elapsed()
+        if number:
+            self.ui.phone.setText(number)
+            self._check_phone()  # the history now, not after the typing pause
+            self.ui.name.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @property
+    def queue_call_id(self) -> str:
+        return self._queue_call_id
 
     def has_typed_input(self) -> bool:
         """Whether anything of a call is typed and not saved (asked before signing out)."""
@@ -185,10 +211,17 @@ class CallForm(QWidget):
             routing_reason=ui.routing_reason.text() if ui.routing_reason.isVisibleTo(self) else "",
             description=ui.description.toPlainText(),
             add_to_case=ui.duplicates.chosen(),
-            started_at=self._answered_at,
+            started_at=self._started_at(),
             answered_at=self._answered_at,
-            wait_seconds=None,
+            wait_seconds=self._wait_seconds,
+            queue_call_id=self._queue_call_id,
         )
+
+    def _started_at(self) -> datetime | None:
+        """When the caller started waiting, where the phone system said how long they did."""
+        if self._answered_at is None or not self._wait_seconds:
+            return self._answered_at
+        return self._answered_at - timedelta(seconds=self._wait_seconds)
 
     def save(self) -> None:
         """Check the form, then log the call in the background (Ctrl+Enter).
@@ -301,6 +334,7 @@ class CallForm(QWidget):
         ui = self.ui
         return {"idempotency_key": self._idempotency_key,
                 "answered_at": self._answered_at.isoformat() if self._answered_at else None,
+                "queue_call_id": self._queue_call_id, "wait_seconds": self._wait_seconds,
                 "phone": ui.phone.text(), "name": ui.name.text(), "address": ui.address.text(),
                 "postcode": ui.postcode.text(), "category": ui.category.text(),
                 "routing_reason": ui.routing_reason.text(),
@@ -319,6 +353,9 @@ class CallForm(QWidget):
         self._idempotency_key = str(draft.get("idempotency_key") or self._idempotency_key)
         with contextlib.suppress(TypeError, ValueError):
             self._answered_at = datetime.fromisoformat(draft["answered_at"])
+        self._queue_call_id = str(draft.get("queue_call_id") or "")
+        with contextlib.suppress(TypeError, ValueError):
+            self._wait_seconds = float(draft.get("wait_seconds"))
 
     def _saved(self, generation: int, outcome: str, saved: CallSaved, due_known: bool) -> None:
         if not isValid(self):
@@ -556,5 +593,6 @@ class CallForm(QWidget):
         return timer
 
     def _show_elapsed(self) -> None:
-        seconds = self._clock.elapsed() // 1000 if self._clock.isValid() else 0
+        seconds = (self._clock.elapsed() + self._elapsed_before_ms) // 1000 \
+            if self._clock.isValid() else 0
         self.ui.call_timer.setText(f"{seconds // 60:02d}:{seconds % 60:02d}")

@@ -25,6 +25,7 @@ from contactdesk.domain.permissions import Permission
 
 from .call_draft import DraftFile
 from .call_form import CallForm
+from .incoming_call import ScreenPop
 from .menus import WindowMenus
 from .offline import OfflineDesk, waiting_text
 from .page_tabs import PageTabs
@@ -100,11 +101,14 @@ class MainWindow(QMainWindow):
             "QLabel#offlineBanner { background: #fff3cd; color: #5c4400; padding: 6px 10px; "
             "border-bottom: 1px solid #e0c060; font-weight: bold; }")
         self.offline_banner.hide()
+        # The phone's notice and status (ui/incoming_call.py); nothing shows without telephony.
+        self.screen_pop = ScreenPop(self)
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.offline_banner)
+        layout.addWidget(self.screen_pop.banner)
         layout.addWidget(self.tabs)
         self.setCentralWidget(central)
         self.tabs.currentChanged.connect(lambda _index: self._split_pages())
@@ -141,6 +145,7 @@ class MainWindow(QMainWindow):
         self.outbox_status.setObjectName("outboxStatus")
         self.statusBar().addPermanentWidget(self.outbox_status)
         self.offline = None  # ui/offline.py, once work_offline() is called
+        self.statusBar().addPermanentWidget(self.screen_pop.status)
         self.statusBar().addPermanentWidget(
             QLabel(f"{user.full_name} ({user.role}) · {workspace.location}", self))
 
@@ -148,6 +153,7 @@ class MainWindow(QMainWindow):
         runner.busyChanged.connect(lambda busy: self.busy.setText("Working…" if busy else ""))
         runner.taskFailed.connect(lambda message: self.statusBar().showMessage(message, 10_000))
         self.resize(1280, 800)
+        self.screen_pop.start()  # follows this person's phone, if telephony is set up
 
     # -- the pages, each built on first use ------------------------------------------------
     def _add_page(self, text: str, build, parts: tuple[str, ...], tip: str = "") -> None:
@@ -212,6 +218,7 @@ class MainWindow(QMainWindow):
     def set_covered(self, covered: bool) -> None:
         """Hide what is on screen (callers' details) while the desk is locked, keeping it all."""
         self.tabs.setVisible(not covered)
+        self.screen_pop.set_covered(covered)
         self.toolbar.setVisible(not covered)
         self.menuBar().setVisible(not covered)
         for action in self.actions():
@@ -367,5 +374,6 @@ class MainWindow(QMainWindow):
             self.case_detail.also_open_by.stop()
         if self.offline is not None:
             self.offline.stop()
+        self.screen_pop.stop()
         self.runner.wait_for_all()
         super().closeEvent(event)

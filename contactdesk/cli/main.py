@@ -87,6 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
     disable.add_argument("username")
     disable.set_defaults(handler=commands.users_disable)
     users_sub.add_parser("list", help="list users").set_defaults(handler=commands.users_list)
+    from . import telephony
+
+    telephony.register_set_device(users_sub)
+    telephony.register(sub)
 
     statistics.register(sub)
     reports.register(sub)

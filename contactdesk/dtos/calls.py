@@ -32,6 +32,7 @@ class CallInput:
     started_at: datetime | None = None
     answered_at: datetime | None = None
     wait_seconds: float | None = None
+    queue_call_id: str = ""  # the queue_log callid of a call taken through the screen pop
 
 
 @dataclass(frozen=True)

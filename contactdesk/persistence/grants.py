@@ -99,7 +99,11 @@ def _grants() -> list[Grant]:
     # Administration: people, the catalogue, settings, retention and demo data.
     add("users", "INSERT", ADMIN)
     add("users", "UPDATE", ADMIN, ("full_name", "role", "active", "password_hash",
-                                   "password_changed_at"))
+                                   "password_changed_at", "device_interface"))
+    # The phone system account: every desk logs in to it with the secret; admins change it.
+    add("telephony_secrets", "SELECT", DESK)
+    add("telephony_secrets", "INSERT", ADMIN)
+    add("telephony_secrets", "UPDATE", ADMIN)
     add(("services", "category_groups", "categories", "settings", "streets", "properties"),
         "INSERT", ADMIN)
     add(("services", "categories", "settings", "streets", "properties"), "UPDATE", ADMIN)

@@ -63,6 +63,9 @@ class User(Base):
     # Argon2id; NULL on PostgreSQL, where each person signs in with their own login.
     password_hash: Mapped[str | None] = mapped_column(Text)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The phone the person answers: the queue member interface as AMI events and the
+    # queue_log's agent field name it, e.g. PJSIP/1001.
+    device_interface: Mapped[str | None] = mapped_column(String(limits.TELEPHONY_ID), unique=True)
 
 
 class SignInFailure(Base):
@@ -213,6 +216,9 @@ class Call(Base):
     outcome: Mapped[str] = mapped_column(String(30))
     summary: Mapped[str | None] = mapped_column(String(limits.DESCRIPTION))
     idempotency_key: Mapped[str] = mapped_column(String(36), unique=True)
+    # The caller channel's Uniqueid when the call came through the screen pop: the queue_log
+    # callid, so the call joins its queue attempt (call_attempts.callid) exactly.
+    queue_call_id: Mapped[str | None] = mapped_column(String(limits.TELEPHONY_ID), index=True)
 
 
 class CallCase(Base):
@@ -521,6 +527,22 @@ class DailyCallRollup(Base):
     longest_wait: Mapped[int | None] = mapped_column(Integer)
     talk_total: Mapped[int] = mapped_column(BigInteger)
     talk_count: Mapped[int] = mapped_column(Integer)
+
+
+class TelephonySecret(Base):
+    """The manager interface account's secret: one row, changed by administrators only.
+
+    Kept out of ``settings`` (whose every value the audit log copies); its host, port and
+    account name live there, with the time the secret last changed, so a change is audited
+    without the secret itself.
+    """
+
+    __tablename__ = "telephony_secrets"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    ami_secret: Mapped[str] = mapped_column(String(limits.SETTING_VALUE))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 # --- Complaints (the Ombudsman's complaint handling code) and cases waiting for the caller ---

@@ -87,6 +87,7 @@ def _log_call_once(ctx: ServiceContext, data: CallInput) -> CallSaved:
             answered_at=data.answered_at or data.started_at or now,
             ended_at=now, wait_seconds=data.wait_seconds, outcome=data.outcome,
             summary=clean.description, idempotency_key=data.idempotency_key,
+            queue_call_id=data.queue_call_id.strip() or None,
         )
         s.add(call)
         s.flush()

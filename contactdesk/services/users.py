@@ -144,3 +144,29 @@ def list_users(ctx: ServiceContext) -> list[UserInfo]:
     with ctx.uow() as uow:
         return [_info(u) for u in uow.session.scalars(select(User).order_by(User.username))]
 
+
+
+@operation(Permission.MANAGE_USERS, changes=(Changed.USERS,))
+def set_device(ctx: ServiceContext, username: str, interface: str | None) -> UserInfo:
+    """The phone the person answers (a queue member interface, e.g. PJSIP/1001), or None to
+    clear it; one person per device, so a call pops up at one desk only."""
+    from .telephony_settings import check_interface
+
+    device = check_interface(interface) if interface is not None else None
+    with ctx.uow(write=True) as uow:
+        s = uow.session
+        user = _find(s, username.strip().lower())
+        if device is not None:
+            holder = s.scalar(select(User.username).where(
+                func.lower(User.device_interface) == device.lower(), User.id != user.id))
+            if holder is not None:
+                raise ValidationError.single(
+                    "interface", f"{device} is already {holder}'s device: clear it there first "
+                                 f"(contactdesk users set-device {holder} --clear).")
+        user.device_interface = device
+        try:
+            uow.commit()
+        except IntegrityError:
+            raise ValidationError.single("interface", f"{device} is already another person's "
+                                                      "device: clear it there first.") from None
+        return _info(user)
