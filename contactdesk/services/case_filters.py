@@ -96,6 +96,21 @@ def where(test: Callable[[Callable], ColumnElement], *conditions, **how) -> Filt
     return Filter(test, select(Case.id).where(*conditions), **how)
 
 
+class ConditionFilter(Filter):
+    """A plain condition on cases (``direct``), its select of ids made only when a plan
+    asks for it: a page read by a kept statement (see ``_Planner.read_kept``) never does."""
+
+    direct = True
+
+    def __init__(self, test: Callable[[Callable], ColumnElement], bound: int | None = None):
+        self._test = test
+        self.bound = bound
+
+    @property
+    def parts(self) -> tuple[Select, ...]:
+        return (select(Case.id).where(self._test(lambda c: c)),)
+
+
 class ReferencePartFilter(Filter):
     """References holding ``fragment`` anywhere. No index serves "contains", so the
     references that can hold it are worked out from the reference counters as ranges
@@ -195,8 +210,12 @@ class WordsFilter(Filter):
         for side, (table, owner, _) in enumerate(self.sides):
             scale = self.cases_per_caller if side == 0 else 1.0
             room = max(1, int((cap - size) / scale))
-            counts = {w: count_capped(connection, select(owner).where(self.match(table.word, w)), room)
-                      for w in self.words}
+            counts: dict[str, int] = {}
+            for w in self.words:
+                # Only the rarest word matters: none is counted past the rarest so far.
+                limit = min([room, *(n + 1 for n in counts.values())])
+                counts[w] = count_capped(connection, select(owner).where(self.match(table.word, w)),
+                                         limit)
             lead = self.leads[side] = min(counts, key=counts.get)
             found = counts[lead]
             if len(self.words) > 1 and 0 < found < room:

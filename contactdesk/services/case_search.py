@@ -38,24 +38,31 @@ off an index) and the category and service sorts use CROSS JOIN to fix the
 join order. PostgreSQL plans from its own statistics and gets the same queries
 without those hints; there a reference or postcode prefix (a range on a column kept
 in byte order, migration 0010) is sized from those statistics and checked as its
-own condition, never as a set of ids joined back to the cases.
+own condition, never as a set of ids joined back to the cases. There an ordered read
+within the window is one statement whose walk stops when the page is full (``walk``).
+
+The plain list and a search by reference are what agents do all day, and there the
+database answers faster than SQLAlchemy builds a query: their page statements are
+compiled once per shape and kept (values bound by name), read on a plain connection,
+and their rows built straight from the driver's tuples.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
+    bindparam,
     case,
     false,
     func,
     intersect,
-    literal,
     or_,
     select,
     tuple_,
@@ -77,6 +84,7 @@ from ..persistence.models import (
 )
 from .case_filters import (
     AnyOfFilter,
+    ConditionFilter,
     Filter,
     ReferencePartFilter,
     WordsFilter,
@@ -96,6 +104,7 @@ from .search_text import (
 
 SORTS = ("reference", "received_at", "due_at", "status", "category", "service")
 OPEN = tuple(sorted(s.value for s in OPEN_STATUSES))
+_OPEN_SET = frozenset(OPEN)
 MAX_LIMIT = 1_000
 
 # Plan thresholds, in rows of a filter's index (callers rather than cases for names).
@@ -120,9 +129,12 @@ def search_cases(ctx: ServiceContext, query: CaseQuery, after: CaseCursor | None
         raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
     now = ctx.now()
     found: list = []
-    with ctx.uow() as uow:
-        # Plain Core statements: the planner reads rows, never ORM objects.
-        connection = uow.session.connection()
+    # A read only: a plain Core connection, no ORM session (nothing to flush or audit).
+    with ctx.database.engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            # Each statement sees its own snapshot there anyway (READ COMMITTED): no BEGIN
+            # and ROLLBACK round trips around them.
+            connection.execution_options(isolation_level="AUTOCOMMIT")
         planner = _Planner(query, connection.dialect.name, now)
         planner.measure(connection)
         for phase in _phases(query.sort, after):
@@ -130,8 +142,8 @@ def search_cases(ctx: ServiceContext, query: CaseQuery, after: CaseCursor | None
             found.extend(planner.read(connection, phase, start, limit + 1 - len(found)))
             if len(found) > limit:
                 break
-    rows = tuple(_row(r, now) for r in found[:limit])
-    next_cursor = _cursor(query.sort, found[limit - 1]) if len(found) > limit else None
+    rows = _case_rows(found[:limit], now, planner.times if planner.cached else None)
+    next_cursor = _cursor(query.sort, found[limit - 1], rows[-1]) if len(found) > limit else None
     return CasePage(rows, next_cursor)
 
 
@@ -183,17 +195,71 @@ def _position(phase: _Phase, cursor: CaseCursor | None) -> tuple | None:
     return (cursor.sort_value, cursor.id)
 
 
-def _cursor(sort: str, row) -> CaseCursor:
+def _cursor(sort: str, found, row: CaseRow) -> CaseCursor:
+    """Where the page after ``row`` starts (``found``: its columns as read, see _COLUMNS)."""
     if sort in ("category", "service"):
-        return CaseCursor((row.sort_name, row.sort_id), row.id)
+        return CaseCursor((found[_SORT_NAME], found[_SORT_NAME + 1]), row.id)
     return CaseCursor(getattr(row, sort), row.id)
 
 
-def _row(row, now: datetime) -> CaseRow:
-    overdue = row.status in OPEN and row.due_at is not None and row.due_at < now
-    return CaseRow(row.id, row.reference, row.received_at, row.status, row.category, row.service,
-                   row.caller_name, row.location, row.postcode, row.due_at, overdue,
-                   row.caller_phone)
+def _case_rows(found: list, now: datetime, times=None) -> tuple[CaseRow, ...]:
+    """CaseRows of rows read in _COLUMNS order; ``times`` turns the driver's date-times
+    into aware UTC ones (rows read as plain text), None when already done (typed reads).
+    Built from tuples directly: at two hundred rows a page, per-row cost is what shows."""
+    if times is _sqlite_time:
+        try:
+            return _rows_of(found, now, True, None)
+        except ValueError:  # text not as UTCDateTime writes it: read each value carefully
+            pass
+    return _rows_of(found, now, False, times)
+
+
+def _rows_of(found: list, now: datetime, utc_text: bool, times) -> tuple[CaseRow, ...]:
+    # Comprehensions over unpacked tuples: the cheapest way Python has to do this.
+    if found and len(found[0]) > _SORT_NAME:
+        found = [row[:_SORT_NAME] for row in found]
+    if utc_text:  # inline: a call per value would cost as much as the parse itself
+        parse = datetime.fromisoformat
+        found = [(i, ref, parse(at + "+00:00"), st, cat, svc, name, phone, loc, pc,
+                  due if due is None else parse(due + "+00:00"))
+                 for i, ref, at, st, cat, svc, name, phone, loc, pc, due in found]
+    elif times is not None:
+        found = [(i, ref, times(at), st, cat, svc, name, phone, loc, pc,
+                  due if due is None else times(due))
+                 for i, ref, at, st, cat, svc, name, phone, loc, pc, due in found]
+    new, is_open = tuple.__new__, _OPEN_SET.__contains__
+    return tuple([new(CaseRow, (i, ref, at, st, cat, svc, name, loc, pc, due,
+                                is_open(st) and due is not None and due < now, phone))
+                  for i, ref, at, st, cat, svc, name, phone, loc, pc, due in found])
+
+
+def _sqlite_time(value: str) -> datetime:
+    # Stored as naive UTC text (UTCDateTime): the same value SQLAlchemy would give.
+    try:
+        return datetime.fromisoformat(value + "+00:00")
+    except ValueError:
+        parsed = datetime.fromisoformat(value)
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def _server_time(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+def _sqlite_bind(value):
+    """A cursor value as SQLite stores it (UTCDateTime's text for a date-time)."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return value
+
+
+# The columns of every page statement, in order (category and service sorts add two).
+_COLUMNS = ("id", "reference", "received_at", "status", "category", "service", "caller_name",
+            "caller_phone", "location", "postcode", "due_at")
+_SORT_NAME = len(_COLUMNS)
+# Page statements compiled once per shape: (dialect, sort, order, phase, shape of the
+# filter) -> (SQL, positional parameter names or None, constant parameters).
+_COMPILED: dict[tuple, tuple[str, tuple[str, ...] | None, dict]] = {}
 
 
 def _next_string(prefix: str) -> str:
@@ -226,11 +292,24 @@ class _Planner:
         self.query = query
         self.sqlite = dialect == "sqlite"
         self.now = now
+        # The text's kind when its values are bound by name, so its statements can be
+        # compiled once and kept (see _COMPILED); their values, by parameter name.
+        self.shape: tuple | None = None
+        self.values: dict = {}
         self.filters = self._filters()
         self.sizes: list[int] = []  # per filter, counted no further than MEMBERSHIP_MATCHES
         self.cases = 0  # roughly how many cases there are (the highest id)
-        self.driver: tuple[Select, frozenset[int]] | None = None  # ids, filters they answer
-        self._fallback: tuple[Select, frozenset[int]] | None | bool = False  # False: not yet
+        # (ids, the filters they answer); the ids' select is made only for a statement built.
+        self.driver: tuple[Callable[[], Select], frozenset[int]] | None = None
+        self._fallback: tuple[Callable[[], Select], frozenset[int]] | None | bool = False
+        self.times = _sqlite_time if self.sqlite else _server_time
+
+    @property
+    def cached(self) -> bool:
+        """Whether the pages are read by kept statements (and rows come as the driver
+        gives them): the plain list, or a reference leading alone."""
+        return not self.filters or (len(self.filters) == 1 and self.shape is not None
+                                    and self.driver is not None)
 
     # -- SQL that differs by database -------------------------------------------------
     def starts_with(self, column, prefix: str) -> ColumnElement:
@@ -246,9 +325,13 @@ class _Planner:
         """``column`` begins with ``prefix``, for a column kept in byte order: a range on
         its index. On PostgreSQL that is the "C" collation of cases.reference and
         cases.postcode (migration 0010); naming it here keeps the range exact anyway."""
+        return self.byte_range(column, prefix, _next_string(prefix))
+
+    def byte_range(self, column, low, high) -> ColumnElement:
+        """``low <= column < high`` in byte order (values or bound parameters)."""
         if not self.sqlite:
             column = column.collate("C")
-        return and_(column >= prefix, column < _next_string(prefix))
+        return and_(column >= low, column < high)
 
     def hidden(self, column):
         """``+column`` on SQLite: the same value, but no index is used for the term."""
@@ -294,9 +377,17 @@ class _Planner:
 
         reference = reference_prefix(text)
         if reference:
-            return where(lambda c: match(c(Case.reference), reference, WHOLE_REFERENCE),
-                          match(Case.reference, reference, WHOLE_REFERENCE), direct=True,
-                          bound=references_beginning(reference))
+            # Bound by name: the page statements of every reference typed are the same.
+            whole = bool(WHOLE_REFERENCE.fullmatch(reference))
+            self.shape = ("reference", whole)
+            self.values = {"reference": reference, "reference_end": _next_string(reference)}
+            low, high = (bindparam(name, value) for name, value in self.values.items())
+
+            def begins(column) -> ColumnElement:
+                # A whole reference begins nothing longer: plain equality.
+                return column == low if whole else self.byte_range(column, low, high)
+            return ConditionFilter(lambda c: begins(c(Case.reference)),
+                                   bound=references_beginning(reference))
         e164 = phone_e164(text)
         if e164:
             callers = select(Caller.id).where(Caller.phone_e164 == e164)
@@ -326,7 +417,7 @@ class _Planner:
         rare = [n for n, f in enumerate(self.filters)
                 if f.bound is not None and f.bound < SPARSE_MATCHES]
         if rare:
-            self.driver = (self.filters[rare[0]].ids(), frozenset(rare[:1]))
+            self.driver = (self.filters[rare[0]].ids, frozenset(rare[:1]))
             return
         # The highest ids tell roughly how many cases and callers there are (cheaply).
         self.cases = connection.scalar(select(func.max(Case.id))) or 0
@@ -338,16 +429,16 @@ class _Planner:
         if self.sizes:
             n = min(range(len(self.sizes)), key=self.sizes.__getitem__)
             if self.sizes[n] < SPARSE_MATCHES:
-                self.driver = (self.filters[n].ids(), frozenset({n}))
+                self.driver = (self.filters[n].ids, frozenset({n}))
 
-    def fallback(self, connection) -> tuple[Select, frozenset[int]] | None:
+    def fallback(self, connection) -> tuple[Callable[[], Select], frozenset[int]] | None:
         """For rows rarer than they looked: the ids passing every filter smaller than
         FALLBACK_MATCHES (their intersection), or None when all are bigger."""
         if self._fallback is False:
             small = [n for n, f in enumerate(self.filters)
                      if self.sizes[n] < MEMBERSHIP_MATCHES
                      or f.size(connection, FALLBACK_MATCHES) < FALLBACK_MATCHES]
-            self._fallback = (ids_of([self.filters[n].ids() for n in small], intersect),
+            self._fallback = (lambda: ids_of([self.filters[n].ids() for n in small], intersect),
                               frozenset(small)) if small else None
         return self._fallback
 
@@ -364,18 +455,55 @@ class _Planner:
 
     def read(self, connection, phase: _Phase, after: tuple | None, need: int) -> list:
         """Up to ``need`` rows of ``phase`` after the position ``after``."""
+        if self.cached:
+            return self.read_kept(connection, phase, after, need)
         if self.driver is not None or not self.filters:
             return connection.execute(self.statement(phase, after, need, self.driver)).all()
         # Probably common rows: read in sort order, but no further than the window.
         rows, until = [], after
         window = self.window(need)
-        if window is not None:
+        if window is not None and self.walks(phase):
+            # One statement that stops as soon as the page is full; the window's end is
+            # looked up only when it did not fill (the rows read are those up to that end).
+            rows = connection.execute(self.walk(phase, after, need, window)).all()
+            if len(rows) >= need:
+                return rows
+            until = connection.execute(self.window_end(phase, after, window)).first()
+            if until is None:
+                return rows
+        elif window is not None:
             until = connection.execute(self.window_end(phase, after, window)).first()
             rows = connection.execute(self.statement(phase, after, need, until=until)).all()
             if len(rows) >= need or until is None:
                 return rows
         rest = self.statement(phase, until, need - len(rows), self.fallback(connection))
         return rows + connection.execute(rest).all()
+
+    def read_kept(self, connection, phase: _Phase, after: tuple | None, need: int) -> list:
+        """As ``read``, by a statement compiled once for this shape of page, its rows as
+        the driver gives them: building and compiling the query would cost more than the
+        database takes to answer it."""
+        key = (connection.dialect.name, self.query.sort, self.query.descending, phase.undated,
+               after is None, self.shape)
+        kept = _COMPILED.get(key)
+        if kept is None:
+            compiled = self.statement(phase, after, need, self.driver).compile(
+                dialect=connection.dialect)
+            positions = compiled.positiontup
+            kept = _COMPILED[key] = (str(compiled), positions and tuple(positions),
+                                     dict(compiled.params))
+        sql, positions, constants = kept
+        values = {**constants, **self.values, "page_limit": need}
+        if after is not None:
+            values.update(zip(_AFTER, after, strict=False))
+        if not self.sqlite:
+            # Through the connection, so statement events still see it.
+            return connection.exec_driver_sql(sql, values).all()
+        cursor = connection.connection.dbapi_connection.cursor()
+        try:
+            return cursor.execute(sql, [_sqlite_bind(values[n]) for n in positions]).fetchall()
+        finally:
+            cursor.close()
 
     # -- statements ----------------------------------------------------------------------
     def _from(self, phase: _Phase, ordered: bool):
@@ -395,7 +523,8 @@ class _Planner:
         a check per row, as the statistics suggest), never a set of ids joined back."""
         return not self.sqlite and self.filters[n].direct
 
-    def _tests(self, driver: tuple[Select, frozenset[int]] | None) -> list[ColumnElement]:
+    def _tests(self, driver: tuple[Callable[[], Select], frozenset[int]] | None
+               ) -> list[ColumnElement]:
         tests = []
         by_ids = driver is not None and not all(self._direct(n) for n in driver[1])
         for n, f in enumerate(self.filters):
@@ -407,11 +536,11 @@ class _Planner:
             else:
                 tests.append(f.test(self.hidden))
         if by_ids:
-            tests.append(Case.id.in_(driver[0]))
+            tests.append(Case.id.in_(driver[0]()))
         return tests
 
     def statement(self, phase: _Phase, after: tuple | None, limit: int,
-                  driver: tuple[Select, frozenset[int]] | None = None,
+                  driver: tuple[Callable[[], Select], frozenset[int]] | None = None,
                   until: tuple | None = None) -> Select:
         """A page: the ids in order first, then their rows (joins only for the page)."""
         direction = (lambda c: c.desc()) if self.query.descending else (lambda c: c.asc())
@@ -424,14 +553,55 @@ class _Planner:
         if after is not None:
             conditions.extend(self._beyond(phase, after, keyset_column, strict=True))
         if until is not None:
-            conditions.extend(self._beyond(phase, until, keyset_column, strict=False, back=True))
+            conditions.extend(self._beyond(phase, until, keyset_column, strict=False, back=True,
+                                           names=_UNTIL))
         names = [f"k{n}" for n in range(len(phase.columns) - 1)]
         page = (select(Case.id, *(c.label(n) for c, n in zip(phase.columns, names, strict=False)))
                 .select_from(self._from(phase, ordered=driver is None))
                 .where(*conditions)
                 .order_by(*(direction(c) for c in phase.columns))
-                .limit(limit)
+                .limit(bindparam("page_limit", limit))
                 .subquery("page"))
+        return self._page_rows(page, phase, names)
+
+    def walks(self, phase: _Phase) -> bool:
+        """Whether a window is read by ``walk``: on PostgreSQL, for a sort column of cases,
+        when every filter can check a row from the columns the walk reads."""
+        return (not self.sqlite and not phase.outer
+                and all(self.sizes[n] < MEMBERSHIP_MATCHES
+                        or not isinstance(f, WordsFilter | AnyOfFilter)  # test() needs cases
+                        for n, f in enumerate(self.filters)))
+
+    def walk(self, phase: _Phase, after: tuple | None, need: int, window: int) -> Select:
+        """The first ``need`` rows passing the filters among the next ``window`` rows in
+        order: the same rows as a page bounded by ``window_end``, without first walking
+        the whole window to find its end. PostgreSQL pulls rows through the inner LIMIT
+        only as the outer one asks, so the walk stops when the page is full."""
+        direction = (lambda c: c.desc()) if self.query.descending else (lambda c: c.asc())
+        conditions = [] if phase.where is None else [phase.where]
+        if after is not None:
+            conditions.extend(self._beyond(phase, after, lambda c: c, strict=True))
+        walked = (select(*(Case.__table__.c[name] for name in _WALKED)).where(*conditions)
+                  .order_by(*(direction(c) for c in phase.columns))
+                  .limit(window).subquery("walked"))
+
+        def column(c):
+            return walked.c[c.key]
+        tests = [f.membership(column) if self.sizes[n] < MEMBERSHIP_MATCHES
+                 and not self._direct(n) else f.test(column)
+                 for n, f in enumerate(self.filters)]
+        names = [f"k{n}" for n in range(len(phase.columns) - 1)]
+        keys = [column(c) for c in phase.columns]
+        page = (select(walked.c.id, *(c.label(n) for c, n in zip(keys, names, strict=False)))
+                .where(*tests)
+                .order_by(*(direction(c) for c in keys))
+                .limit(need)
+                .subquery("page"))
+        return self._page_rows(page, phase, names)
+
+    def _page_rows(self, page, phase: _Phase, names: list[str]) -> Select:
+        """The list's columns for the ids of ``page``, in its order."""
+        direction = (lambda c: c.desc()) if self.query.descending else (lambda c: c.asc())
         sort_values = [page.c[n].label(label) for n, label in
                        zip(names, ("sort_name", "sort_id"), strict=False)] if phase.outer else []
         return (
@@ -463,17 +633,20 @@ class _Planner:
                 .limit(1))
 
     def _beyond(self, phase: _Phase, position: tuple, column, strict: bool,
-                back: bool = False) -> list[ColumnElement]:
+                back: bool = False, names: tuple[str, ...] | None = None) -> list[ColumnElement]:
         """Rows after ``position`` in list order (strict), or with ``back`` the rows up to
-        and including it, written so that an index range serves them."""
+        and including it, written so that an index range serves them. The position's
+        values are parameters named ``names`` (see read_kept)."""
         larger = self.query.descending == back  # whether the rows wanted sort above it
+        names = names or _AFTER
         if phase.outer:
             # (name, id) of the category, then the case id: a range on the category's name
             # index, and a range of case ids for the position's own category only.
-            name, outer_id, case_id = position
+            name, outer_id, case_id = (bindparam(n, v, type_=c.type) for n, v, c in
+                                       zip(names, position, (*phase.outer, Case.id), strict=True))
             outer = tuple_(*(column(c) for c in phase.outer))
-            bound = tuple_(literal(name, phase.outer[0].type), literal(outer_id))
-            edge = case((column(phase.outer[1]) == outer_id, literal(case_id)),
+            bound = tuple_(name, outer_id)
+            edge = case((column(phase.outer[1]) == outer_id, case_id),
                         else_=-1 if larger else 2**62)
             ids = column(Case.id)
             if strict:
@@ -483,11 +656,19 @@ class _Planner:
             return [outer >= bound if larger else outer <= bound, inner]
         columns = (*phase.keys, Case.id)
         left = tuple_(*(column(c) for c in columns))
-        right = tuple_(*(literal(v, c.type) for c, v in zip(columns, position, strict=True)))
+        right = tuple_(*(bindparam(n, v, type_=c.type)
+                         for n, c, v in zip(names, columns, position, strict=False)))
         if strict:
             return [left > right if larger else left < right]
         return [left >= right if larger else left <= right]
 
+
+# The columns of cases a walk reads: the sort keys and every column a filter checks.
+_WALKED = ("id", "reference", "received_at", "status", "due_at", "category_id", "service_id",
+           "caller_id", "postcode", "created_by_id", "updated_by_id")
+# Parameter names of a page's start and of a window's end.
+_AFTER = ("after_0", "after_1", "after_2")
+_UNTIL = ("until_0", "until_1", "until_2")
 
 __all__ = ["CaseCursor", "CasePage", "CaseQuery", "CaseRow", "phone_e164", "postcode_prefixes",
            "reference_prefix", "search_cases", "search_words"]

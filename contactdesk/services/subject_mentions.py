@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import Leniency, PhoneNumberFormat
@@ -43,6 +44,8 @@ _TITLED_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+([A-Z][A-Za-z'\-]+)"
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 
 
+# Cached: each record's redactor folds the names of everyone on the person's records again.
+@lru_cache(maxsize=4096)
 def name_words(name: str | None) -> tuple[str, ...]:
     """A name's words folded for comparison: "O'Brien,  Ann" -> ("o'brien", "ann")."""
     return tuple(w.casefold() for w in _WORD.findall(name or ""))
@@ -50,16 +53,34 @@ def name_words(name: str | None) -> tuple[str, ...]:
 
 def _name_regex(names: Iterable[str]) -> re.Pattern | None:
     """Whole-word, any-case, any-spacing matches of any of ``names``, longest first."""
-    alternatives = sorted({r"\W+".join(map(re.escape, words))
-                           for words in map(name_words, names) if len(words) >= 2},
-                          key=len, reverse=True)
+    alternatives = sorted({a for a in map(_name_alternative, names) if a}, key=len, reverse=True)
     if not alternatives:
         return None
     return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)
+def _name_alternative(name: str | None) -> str:
+    """The regex of one full name, "" for a single word (which would match too much)."""
+    words = name_words(name)
+    return r"\W+".join(map(re.escape, words)) if len(words) >= 2 else ""
+
+
 def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# Letters that an any-case regex also matches to a character outside ASCII ("k" to the
+# Kelvin sign, "i" to dotted and dotless I, "s" to the long s).
+_FOLDS_BEYOND_ASCII = frozenset("iks")
+
+
+def _like_folded(text: str) -> str:
+    """A LIKE pattern for casefolded ``text`` that matches, among texts whose ASCII letters
+    alone are lower-cased, every text the any-case regex of ``text`` matches: a letter that
+    may match beyond ASCII becomes "_" (any one character)."""
+    return "".join("_" if c in _FOLDS_BEYOND_ASCII or not c.isascii() else _like_escape(c)
+                   for c in text)
 
 
 def significant_digits(e164: str) -> str:
@@ -105,20 +126,27 @@ class TextMatcher:
         self._emails = (re.compile("|".join(map(re.escape, sorted(subject.emails))), re.IGNORECASE)
                         if subject.emails else None)
 
+    @property
+    def broad(self) -> bool:
+        """Whether the narrowing lets through every text holding nine digits (many rows)."""
+        return len(self.subject.phones) > MAX_PHONE_PATTERNS
+
     def narrowing(self, column) -> ColumnElement | None:
         """A WHERE for ``column`` true for every text naming the subject (and a few more).
 
-        SQLite's LIKE ignores the case of ASCII letters already; on PostgreSQL the text is
-        folded once per row and tried against every pattern (ILIKE folds it again for each
-        pattern: six times slower with many names).
+        SQLite's LIKE ignores the case of ASCII letters already; on PostgreSQL the text's
+        ASCII letters are lower-cased once per row in the C collation (a locale's lower() is
+        twice as slow; ILIKE folds again for each pattern) and tried against every pattern.
+        Either way only ASCII letters are folded, so the patterns leave "_" wherever a
+        regex ignoring case could match beyond ASCII (see ``_like_folded``).
         """
-        many = len(self.subject.phones) > MAX_PHONE_PATTERNS
+        many = self.broad
         phones = [] if many else ["%" + "%".join(significant_digits(p)) + "%"
                                   for p in sorted(self.subject.phones)]
-        # lower(), not casefold(): the patterns meet PostgreSQL's lower() of the text.
-        words = {"%" + "%".join(_like_escape(w.lower()) for w in _WORD.findall(name)) + "%"
+        # The casefolded words the confirming regex is made of (see ``_name_regex``).
+        words = {"%" + "%".join(map(_like_folded, name_words(name))) + "%"
                  for name in self.subject.names if len(name_words(name)) >= 2}
-        words |= {"%" + _like_escape(email) + "%" for email in self.subject.emails}
+        words |= {"%" + _like_folded(email) + "%" for email in self.subject.emails}
         words = sorted(words)
         if self._dialect == "sqlite":
             tests = [column.op("GLOB")(NINE_DIGITS_GLOB)] if many else []
@@ -126,7 +154,7 @@ class TextMatcher:
         else:  # PostgreSQL, whose LIKE escapes with a backslash by default
             tests = [column.op("~")(NINE_DIGITS_REGEX)] if many else []
             tests += [column.like(any_(array(phones)))] if phones else []
-            tests += [func.lower(column).like(any_(array(words)))] if words else []
+            tests += [func.lower(column.collate("C")).like(any_(array(words)))] if words else []
         return or_(*tests) if tests else None
 
     def find(self, text: str | None) -> list[Found]:
@@ -224,6 +252,12 @@ class MentionScan:
         self._flags: dict[tuple[str, str], _Flag] = {}
 
     def _rows(self, query) -> Iterator:
+        """The rows of ``query`` in the order it gives (each scan orders by id)."""
+        if not self.matcher.broad:
+            # Few rows pass the narrowing, so they are fetched at once: PostgreSQL scans for
+            # a server-side cursor in one process, for a plain query with parallel workers.
+            yield from self.session.execute(query)
+            return
         result = self.session.execute(query.execution_options(yield_per=FETCH_SIZE))
         for partition in result.partitions():
             yield from partition
@@ -243,7 +277,7 @@ class MentionScan:
         if where is None:
             return
         query = select(Case.id, Case.reference, Case.received_at, Case.caller_id,
-                       Case.description).where(where)
+                       Case.description).where(where).order_by(Case.id)
         for case_id, reference, received, caller_id, text in self._rows(query):
             if case_id not in self.their_cases and (found := self.matcher.find(text)):
                 self.flag("case", reference, received, [caller_id], "case description", text,
@@ -255,7 +289,7 @@ class MentionScan:
             return
         query = (select(CaseNote.case_id, CaseNote.created_at, CaseNote.body, Case.reference,
                         Case.received_at, Case.caller_id)
-                 .join(Case, Case.id == CaseNote.case_id).where(where))
+                 .join(Case, Case.id == CaseNote.case_id).where(where).order_by(CaseNote.id))
         for case_id, written, text, reference, received, caller_id in self._rows(query):
             if case_id not in self.their_cases and (found := self.matcher.find(text)):
                 place = f"note of {written.astimezone(LONDON):%d %b %Y}"
@@ -265,7 +299,8 @@ class MentionScan:
         where = self.matcher.narrowing(Call.summary)
         if where is None:
             return
-        query = select(Call.id, Call.started_at, Call.caller_id, Call.summary).where(where)
+        query = (select(Call.id, Call.started_at, Call.caller_id, Call.summary).where(where)
+                 .order_by(Call.id))
         confirmed = [(call_id, started, caller_id, text, found)
                      for call_id, started, caller_id, text in self._rows(query)
                      if call_id not in self.their_calls and (found := self.matcher.find(text))]
