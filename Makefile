@@ -19,6 +19,8 @@ help:
 	@echo "make lock       regenerate requirements/lock*.txt (LOCK_ARGS=--upgrade to bump versions)"
 	@echo "make bench      every hot path on SQLite and PostgreSQL at 10k/100k/1M cases -> benchmarks/results.md"
 	@echo "                  make bench-quick: 10k and 100k only; BENCH_PG_URL=... to use a server"
+	@echo "make dist       the self-contained desktop bundle dist/contactdesk/ and its .tar.gz"
+	@echo "                  make dist-smoke: build it and run the bundle's smoke tests"
 	@echo "make clean      remove caches and build output;  make distclean also removes .venv"
 
 setup:
@@ -73,6 +75,16 @@ clean:
 	rm -rf build dist .pytest_cache .ruff_cache .hypothesis .coverage htmlcov
 	find . -path ./$(VENV) -prune -o \( -name __pycache__ -o -name '*.egg-info' \) -type d -print0 \
 		| xargs -0 -r rm -rf
+
+# The one-folder desktop bundle (PyInstaller) and dist/contactdesk-<version>-<os>-<arch>.tar.gz.
+.PHONY: dist dist-smoke
+dist:
+	@bash scripts/setup.sh --dist
+	bash packaging/build.sh --out dist --work build
+
+dist-smoke: export QT_QPA_PLATFORM = offscreen
+dist-smoke: setup-test
+	$(PY) -m pytest -p no:cacheprovider tests/packaging $(PYTEST_ARGS)
 
 distclean: clean
 	rm -rf $(VENV)

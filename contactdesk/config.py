@@ -1,11 +1,16 @@
-"""Where the database is: --db, then CONTACTDESK_DATABASE_URL, then a file in the user's data folder."""
+"""Where the database is, first found wins: --db, $CONTACTDESK_DATABASE_URL, ``database.url``
+in the user's settings file, ``database.url`` in the system-wide settings file an administrator
+presets (see system_config), then a file in the user's data folder."""
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from platformdirs import user_data_dir
+
+from .system_config import SettingsFile, SettingsFileError, setting, settings_files
 
 ENV_DATABASE_URL = "CONTACTDESK_DATABASE_URL"
 APP_NAME = "ContactDesk"
@@ -25,16 +30,44 @@ def outbox_dir() -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False)) / "outbox"
 
 
-def resolve_database_url(cli_value: str | None) -> tuple[str, bool]:
-    """The database URL to use, and whether it is the default local file."""
+@dataclass(frozen=True)
+class DatabaseChoice:
+    url: str
+    is_default: bool  # the local file in the user's data folder
+    source: str  # where the URL came from, for people to read
+
+
+def choose_database(cli_value: str | None,
+                    files: list[SettingsFile] | None = None) -> DatabaseChoice:
+    """The database to use and why; a settings file that cannot be read raises SettingsFileError."""
     if cli_value:
-        return cli_value, False
+        return DatabaseChoice(cli_value, False, "--db")
     from_env = os.environ.get(ENV_DATABASE_URL, "").strip()
     if from_env:
-        return from_env, False
+        return DatabaseChoice(from_env, False, f"${ENV_DATABASE_URL}")
+    found = setting("database.url", files)
+    if found:
+        url, file = found
+        return DatabaseChoice(str(url), False, f"{file.scope} settings file {file.path}")
     path = default_database_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{path}", True
+    return DatabaseChoice(f"sqlite:///{path}", True, "default local file")
+
+
+def resolve_database_url(cli_value: str | None) -> tuple[str, bool]:
+    """The database URL to use, and whether it is the default local file."""
+    choice = choose_database(cli_value)
+    return choice.url, choice.is_default
+
+
+def settings_summary() -> list[tuple[str, str]]:
+    """(which, where and what it sets) per settings file, system first (Help > About and support
+    calls: a user's own setting never hides the system file)."""
+    try:
+        return [(f"{file.scope.capitalize()} settings", file.describe())
+                for file in settings_files()]
+    except SettingsFileError as exc:
+        return [("Settings", str(exc))]
 
 
 def describe_database(url: str) -> str:

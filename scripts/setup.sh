@@ -3,6 +3,8 @@
 #
 #   scripts/setup.sh           runtime: system libraries for Qt + .venv with the app
 #   scripts/setup.sh --test    also PostgreSQL + poppler-utils and the test tools
+#                              (pyinstaller and the desktop-file validators among them)
+#   scripts/setup.sh --dist    what building the desktop bundle needs (`make dist`)
 #   scripts/setup.sh --uv-only just .venv with uv in it (used by `make lock`)
 #
 # Idempotent: system packages are only installed when missing (apt-get update
@@ -25,9 +27,10 @@ mode=runtime
 for arg in "$@"; do
     case "$arg" in
         --test) mode="test" ;;
+        --dist) mode="dist" ;;
         --uv-only) mode="uv-only" ;;
-        -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-        *) echo "setup.sh: unknown argument: $arg (use --test, --uv-only or --help)" >&2; exit 2 ;;
+        -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "setup.sh: unknown argument: $arg (use --test, --dist, --uv-only or --help)" >&2; exit 2 ;;
     esac
 done
 
@@ -35,7 +38,7 @@ say() { printf '[setup] %s\n' "$*"; }
 die() { printf '[setup] ERROR: %s\n' "$*" >&2; exit 1; }
 
 case "$mode" in
-    test) LOCK="requirements/lock-test.txt" ;;
+    test|dist) LOCK="requirements/lock-test.txt" ;;   # the test extra holds pyinstaller
     *) LOCK="requirements/lock.txt" ;;
 esac
 
@@ -51,7 +54,9 @@ APT_PACKAGES=(
 if [[ "$mode" == uv-only ]]; then
     APT_PACKAGES=()
 elif [[ "$mode" == test ]]; then
-    APT_PACKAGES+=(postgresql poppler-utils)
+    APT_PACKAGES+=(postgresql poppler-utils desktop-file-utils appstream)
+elif [[ "$mode" == dist ]]; then
+    APT_PACKAGES+=(desktop-file-utils appstream)   # validate the .desktop and metainfo files
 fi
 
 venv_usable() { [[ -x "$VENV/bin/python" ]] && "$VENV/bin/python" -c 'import sys' >/dev/null 2>&1; }

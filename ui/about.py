@@ -10,6 +10,8 @@ import PySide6
 from PySide6.QtCore import Qt, qVersion
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
+from contactdesk.config import settings_summary
+
 
 def app_version() -> str:
     """The installed version, as ``contactdesk.__version__`` reads it (the ui may import only
@@ -27,6 +29,8 @@ def about_facts(workspace) -> list[tuple[str, str]]:
         ("Version", app_version()),
         ("Database", workspace.location),
         ("Signed in as", f"{user.full_name} ({user.username}, {user.role})"),
+        # Where the settings come from: the administrator's system-wide file first, always named.
+        *settings_summary(),
         ("Qt", qVersion()),
         ("PySide6", PySide6.__version__),
         ("Python", platform.python_version()),

@@ -98,6 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     governance.register(sub, db_sub)
     subject_access.register(sub)
     retention.register(sub)
+    from . import config_show
+
+    config_show.register(sub)
     return parser
 
 
