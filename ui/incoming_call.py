@@ -128,7 +128,7 @@ class ScreenPop(QObject):
         self._note_timer.setSingleShot(True)
         self._note_timer.setInterval(NOTE_MS)
         self._note_timer.timeout.connect(self._clear_note)
-        self.take_action = QAction("Take the waiting call", window)
+        self.take_action = QAction("&Take the waiting call", window)
         self.take_action.setObjectName("actionTakeCall")
         self.take_action.setShortcut(QKeySequence(TAKE_KEYS))
         self.take_action.triggered.connect(self.take_waiting)

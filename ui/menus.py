@@ -104,6 +104,9 @@ class WindowMenus:
             "actionSaveCall", "&Save call\tCtrl+Enter", self._save_call,
             tip="Save the call typed in the form")
         menu.addAction(window.action_save_call)
+        screen_pop = getattr(window, "screen_pop", None)
+        if screen_pop is not None:  # a call answered while another was being typed
+            menu.addAction(screen_pop.take_action)
 
     def _cases_menu(self, window) -> None:
         menu = self.menus["Cases"]

@@ -81,7 +81,8 @@ def test_every_action_of_the_window_is_in_a_menu_with_its_shortcut(window):
     assert sign_out in window.menus.menus["File"].actions()
     entries = _menu_entries(window)
     assert list(entries) == list(MENU_TITLES)
-    assert entries["Call"] == [("New call", "F2, Ctrl+N"), ("Save call", "Ctrl+Enter")]
+    assert entries["Call"] == [("New call", "F2, Ctrl+N"), ("Save call", "Ctrl+Enter"),
+                               ("Take the waiting call", "Ctrl+Shift+P")]
     assert entries["Cases"] == [("Find case", "Ctrl+F"), ("Log complaint", "Ctrl+Shift+N"),
                                 ("Find complaint", "Ctrl+Shift+F")]
     assert entries["View"] == [("Call tab", "Ctrl+1"), ("Cases tab", "Ctrl+2"),
