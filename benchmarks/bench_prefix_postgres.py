@@ -31,7 +31,7 @@ from contactdesk.context import ServiceContext  # noqa: E402
 from contactdesk.persistence.database import Database  # noqa: E402
 from contactdesk.persistence.engine import create_database_engine  # noqa: E402
 from contactdesk.persistence.migrations import alembic_config  # noqa: E402
-from contactdesk.services import case_filters, case_search  # noqa: E402
+from contactdesk.services import case_filters, case_plan  # noqa: E402
 from contactdesk.services.case_search import CaseQuery, search_cases  # noqa: E402
 from contactdesk.workspace import Workspace  # noqa: E402
 from tests.helpers.contexts import context_for  # noqa: E402
@@ -189,9 +189,9 @@ def set_revision(engine, revision: str) -> None:
 def search_as_before():
     """The search before 0010: LIKE 'x%' on references and postcodes, every filter counted
     and, when it leads, joined back to the cases as a set of ids."""
-    planner, search_filter = case_search._Planner, case_filters.Filter
+    planner, search_filter = case_plan.Planner, case_filters.Filter
     saved = (planner.byte_prefix, planner._direct, search_filter.size,
-             case_search.references_beginning)
+             case_plan.references_beginning)
 
     def size(self, connection, cap):
         size = 0
@@ -202,12 +202,12 @@ def search_as_before():
         return size
 
     planner.byte_prefix, planner._direct = planner.starts_with, lambda self, n: False
-    search_filter.size, case_search.references_beginning = size, lambda prefix: None
+    search_filter.size, case_plan.references_beginning = size, lambda prefix: None
     try:
         yield
     finally:
         (planner.byte_prefix, planner._direct, search_filter.size,
-         case_search.references_beginning) = saved
+         case_plan.references_beginning) = saved
 
 
 def run(url: str, cases: int, runs: int) -> list[dict]:

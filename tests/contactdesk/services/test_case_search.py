@@ -35,7 +35,7 @@ from contactdesk.persistence.models import (
     Category,
     Service,
 )
-from contactdesk.services import case_search, cases
+from contactdesk.services import case_plan, cases
 from contactdesk.services.calls import CallInput, log_call
 from contactdesk.services.case_search import (
     SORTS,
@@ -53,13 +53,13 @@ PLANS = ("as-planned", "in-order", "by-membership", "window-then-indexes", "wind
 def force_plan(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     """Force one of the search's plans (the small test data would always get the first)."""
     if name != "as-planned":
-        monkeypatch.setattr(case_search, "SPARSE_MATCHES", 0)  # no filter's index leads
+        monkeypatch.setattr(case_plan, "SPARSE_MATCHES", 0)  # no filter's index leads
         members = name == "by-membership"
-        monkeypatch.setattr(case_search, "MEMBERSHIP_MATCHES", 10**9 if members else 0)
+        monkeypatch.setattr(case_plan, "MEMBERSHIP_MATCHES", 10**9 if members else 0)
     if name.startswith("window"):
-        monkeypatch.setattr(case_search._Planner, "window", lambda self, need: 3)
+        monkeypatch.setattr(case_plan.Planner, "window", lambda self, need: 3)
         fallback = 10**9 if name == "window-then-indexes" else 0
-        monkeypatch.setattr(case_search, "FALLBACK_MATCHES", fallback)
+        monkeypatch.setattr(case_plan, "FALLBACK_MATCHES", fallback)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 from contactdesk.domain.case_status import OPEN_STATUSES
 from contactdesk.persistence.models import Caller, Case, Category, Service
-from contactdesk.services import case_search
+from contactdesk.services import case_plan
 from contactdesk.services.calls import CallInput, log_call
 from contactdesk.services.case_search import CaseQuery, search_cases
 
@@ -104,13 +104,13 @@ def test_a_kept_reference_search_answers_with_its_own_values(desk, engine, cases
 
 
 def test_statements_are_kept_once_per_shape(desk, cases):
-    case_search._COMPILED.clear()
+    case_plan.COMPILED.clear()
     first = search_cases(desk, CaseQuery(), limit=2)
     search_cases(desk, CaseQuery(), first.next, limit=2)
     search_cases(desk, CaseQuery(text="SP-2026-0000"))
     search_cases(desk, CaseQuery(text="SP-2026-0000"))
     search_cases(desk, CaseQuery(text="SP-2026-000001"))
-    shapes = {key[4:] for key in case_search._COMPILED}
+    shapes = {key[4:] for key in case_plan.COMPILED}
     # the first page, the pages after it; a reference's beginning and a whole one
     assert shapes == {(True, None), (False, None), (True, ("reference", False)),
                       (True, ("reference", True))}

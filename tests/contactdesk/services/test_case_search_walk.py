@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import event, update
 
 from contactdesk.persistence.models import Case
-from contactdesk.services import case_search
+from contactdesk.services import case_plan, case_search
 from contactdesk.services.calls import CallInput, log_call
 from tests.contactdesk.services.test_case_search import search
 
@@ -44,11 +44,11 @@ def busy(desk, engine) -> None:
 
 def plan(patch: pytest.MonkeyPatch, name: str, window: int = 10**6) -> None:
     if name == "gather":  # the filter's own index leads, its cases sorted
-        patch.setattr(case_search, "SPARSE_MATCHES", 10**9)
+        patch.setattr(case_plan, "SPARSE_MATCHES", 10**9)
     else:  # read in order, checked against the word's owners, within a window
-        patch.setattr(case_search, "SPARSE_MATCHES", 0)
-        patch.setattr(case_search, "MEMBERSHIP_MATCHES", 10**9)
-        patch.setattr(case_search._Planner, "window", lambda self, need: window)
+        patch.setattr(case_plan, "SPARSE_MATCHES", 0)
+        patch.setattr(case_plan, "MEMBERSHIP_MATCHES", 10**9)
+        patch.setattr(case_plan.Planner, "window", lambda self, need: window)
 
 
 def test_walking_and_gathering_give_the_same_pages(desk, busy, monkeypatch):
