@@ -8,17 +8,19 @@ was on screen.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox
 
 from contactdesk.auth.credentials import Password
-from contactdesk.workspace import Workspace
 
-from .idle_lock import IdleLock, LockDialog
 from .sign_in import SignInDialog
 from .tasks import TaskRunner
+
+if TYPE_CHECKING:  # loaded once someone has signed in: nothing before the first paint waits
+    from .idle_lock import IdleLock, LockDialog
 
 DEFAULT_IDLE_MINUTES = 10.0
 
@@ -46,20 +48,29 @@ class Desk(QObject):
         self.dialog: SignInDialog | None = None
         self.lock_dialog: LockDialog | None = None
         self._idle: IdleLock | None = None
+        # Signing in runs here, off the GUI thread (inline when synchronous).
+        self.door = TaskRunner(self, synchronous=synchronous)
 
-    def _attempt(self, username: str, password: str) -> Workspace:
+    def _attempt(self, username: str, password: str):
+        # Imported here, not at the top: the database layer loads after the window is shown.
+        from contactdesk.workspace import Workspace
+
         return Workspace.open(self.url, Password(username, password))
 
     def ask_to_sign_in(self) -> SignInDialog:
         """Show the sign-in dialog (not blocking); the main window opens when it succeeds."""
         self.dialog = SignInDialog(self._attempt, username=self.username,
-                                   demo_password=self.demo_password, location=self.location)
+                                   demo_password=self.demo_password, location=self.location,
+                                   runner=self.door)
         self.dialog.accepted.connect(lambda: self.open_window(self.dialog.workspace))
         self.dialog.rejected.connect(self.closed.emit)
         self.dialog.open()
         return self.dialog
 
-    def open_window(self, workspace: Workspace):
+    def open_window(self, workspace):
+        from contactdesk.workspace import Workspace
+
+        from .idle_lock import IdleLock
         from .main_window import MainWindow
 
         self.username = workspace.user.username
@@ -97,10 +108,14 @@ class Desk(QObject):
         box.open()
 
     def lock(self) -> LockDialog:
+        from .idle_lock import LockDialog
+
         window = self.window
         user, name = window.workspace.user, window.workspace.signed_in_as
 
         def check(password: str) -> None:
+            from contactdesk.workspace import Workspace
+
             Workspace.open(self.url, Password(name, password)).close()
 
         window.set_covered(True)

@@ -9,12 +9,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import traceback
 
 from .. import __version__
 from ..domain.errors import ContactDeskError
-from ..domain.permissions import ROLES
-from . import commands, governance, reports, retention, staffing, statistics, subject_access
+from . import commands
 
 EXIT_OK, EXIT_ROWS_REJECTED, EXIT_UNUSABLE = 0, 1, 2
 
@@ -26,7 +24,8 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_UNUSABLE, f"contactdesk: {message} (see `contactdesk --help`)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _gui_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
+    """The top-level options and the `gui` command: all that starting the app needs."""
     parser = _Parser(prog="contactdesk", description="Contact centre case handling for a council.")
     parser.add_argument("--version", action="version", version=f"contactdesk {__version__}")
     parser.add_argument("--db", metavar="URL",
@@ -38,7 +37,31 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("--password-stdin", action="store_true",
                      help="read the password from standard input and sign in without the dialog")
     gui.set_defaults(handler=commands.gui)
+    return parser, sub
 
+
+def starts_the_app(argv: list[str]) -> bool:
+    """Whether ``argv`` opens the desktop app (`gui`, or no command), not asking for help.
+
+    Then the other commands' modules (and what they import) are not loaded: the window
+    should be on screen as soon as possible.
+    """
+    words = iter(argv)
+    for word in words:
+        if word in ("-h", "--help", "--version"):
+            return False
+        if word == "--db":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word == "gui"
+    return True
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from ..domain.permissions import ROLES
+    from . import governance, reports, retention, staffing, statistics, subject_access
+
+    parser, sub = _gui_parser()
     db = sub.add_parser("db", help="database schema")
     db_sub = db.add_subparsers(dest="db_command", parser_class=_Parser, metavar="ACTION", required=True)
     db_sub.add_parser("upgrade", help="create or migrate the schema to the latest version") \
@@ -115,7 +138,10 @@ def _positive_int(text: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = _gui_parser()[0] if starts_the_app(argv) else build_parser()
+    args = parser.parse_args(argv)
     handler = getattr(args, "handler", commands.gui)
     if not hasattr(args, "user"):
         args.user = None
@@ -134,6 +160,8 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as exc:  # the last guard: one line, details on request
         if os.environ.get("CONTACTDESK_DEBUG"):
+            import traceback
+
             traceback.print_exc()
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         print(f"contactdesk: unexpected error: {type(exc).__name__}: {detail} "
