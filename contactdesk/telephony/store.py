@@ -107,14 +107,16 @@ def _store_attempts(session: Session, source: str, attempts: list[Attempt], coun
     day_value = sqlite_day if is_sqlite(session) else (lambda day: day)
     hours: dict[int, tuple] = {}  # UTC hour -> (local day, its stored value, local hour)
     new_rows, changes, seen = [], [], set()
+    add_row, see = new_rows.append, seen.add
     created = closed = waiting = 0
-    for a in attempts:
-        key = (a.callid, a.queue, a.entered_epoch)
+    for a in attempts:  # the hot loop of the store: local names only
+        callid, queue, entered = a.callid, a.queue, a.entered_epoch
+        key = (callid, queue, entered)
         if key in seen:
             counts.duplicates += 1  # the same ENTERQUEUE twice in one file
             continue
-        seen.add(key)
-        row = stored.get(key)
+        see(key)
+        row = stored.get(key) if stored else None
         if row is None and a.stored_as is None:  # new: the usual case, counted here
             created += 1
             if a.outcome is None:
@@ -127,18 +129,18 @@ def _store_attempts(session: Session, source: str, attempts: list[Attempt], coun
         else:
             _count_stored(a, row, counts)
         if row is None:
-            placed = hours.get(a.entered_epoch // 3600)
+            placed = hours.get(entered // 3600)
             if placed is None:
-                day, hour = local_day_and_hour(a.entered_epoch)
-                placed = hours[a.entered_epoch // 3600] = (day, day_value(day), hour)
-            new_rows.append((source, a.callid, a.queue, a.entered_epoch, placed[1], placed[2],
-                             a.outcome, a.wait_seconds, a.talk_seconds, a.agent, a.ended_epoch))
-            counts.days.add(placed[0])
+                day, hour = local_day_and_hour(entered)
+                placed = hours[entered // 3600] = (day, day_value(day), hour)
+            add_row((source, callid, queue, entered, placed[1], placed[2],
+                     a.outcome, a.wait_seconds, a.talk_seconds, a.agent, a.ended_epoch))
         elif (row.outcome is None and a.outcome is not None) or (
                 row.outcome == ANSWERED and row.talk_seconds is None and a.talk_seconds is not None):
             changes.append(_change(row.id, a.outcome, a.wait_seconds, a.talk_seconds, a.agent,
                                    a.ended_epoch))
             counts.days.add(local_day_and_hour(a.entered_epoch)[0])
+    counts.days.update(placed[0] for placed in hours.values())  # the days of the new rows
     counts.created += created
     counts.closed += closed
     counts.still_waiting += waiting
@@ -252,7 +254,7 @@ def _store_agent_events(session: Session, source: str, read: ReadResult, counts:
             .where(t.c.source == source, t.c.occurred_epoch.between(low, high))))
     rows = []
     for e in events:
-        key = (e.epoch, e.queue, e.agent, e.event)
+        key = e[:4]  # (epoch, queue, agent, event)
         if key in seen:
             counts.duplicates += 1
             continue
