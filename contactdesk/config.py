@@ -60,6 +60,17 @@ def resolve_database_url(cli_value: str | None) -> tuple[str, bool]:
     return choice.url, choice.is_default
 
 
+def option(name: str, default):
+    """``options.<name>`` from the settings files (the user's over the system's), else
+    ``default``; an unreadable file gives ``default`` here (choosing the database already
+    said what is wrong with it)."""
+    try:
+        found = setting(f"options.{name}")
+    except SettingsFileError:
+        return default
+    return default if found is None else found[0]
+
+
 def settings_summary() -> list[tuple[str, str]]:
     """(which, where and what it sets) per settings file, system first (Help > About and support
     calls: a user's own setting never hides the system file)."""

@@ -50,7 +50,7 @@ def run(database_url: str, username: str | None = None, is_default: bool = False
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("ContactDesk")
     collect_on_gui_thread(app)
-    app.setStyleSheet(stylesheet(os.environ.get("CONTACTDESK_THEME", "normal")))
+    app.setStyleSheet(stylesheet(chosen_theme()))
 
     desk = Desk(database_url, username=username or "", location=describe_location(database_url),
                 idle_minutes=idle_minutes_from_environment())
@@ -68,6 +68,9 @@ def run(database_url: str, username: str | None = None, is_default: bool = False
 # Set (by benchmarks/bench_start.py) to print when the first window (sign-in) is painted
 # and when the main window's call form can take a call, as seconds since the epoch, then exit.
 START_PROBE = "CONTACTDESK_START_PROBE"
+# With the probe: a PNG path to save the main window to just before exiting (a smoke test of
+# an installed build can see what it showed).
+SCREENSHOT = "CONTACTDESK_SCREENSHOT"
 
 
 def _probe_start(desk) -> None:
@@ -77,6 +80,8 @@ def _probe_start(desk) -> None:
         form = window.call_form
         if form.isVisible() and form.ui.service.count() and form.ui.category.count():
             print(f"call-form-usable {time.time():.6f}", flush=True)
+            if os.environ.get(SCREENSHOT):
+                window.grab().save(os.environ[SCREENSHOT])
             os._exit(0)  # nothing to keep: the teardown is no part of the start
         QTimer.singleShot(1, lambda: form_ready(window))
 
@@ -91,6 +96,13 @@ def _probe_start(desk) -> None:
     dialog._start_probe = probe = FirstPaint(dialog)
     dialog.installEventFilter(probe)
     desk.signedIn.connect(lambda window: QTimer.singleShot(0, lambda: form_ready(window)))
+
+
+def chosen_theme() -> str:
+    """$CONTACTDESK_THEME, else ``options.theme`` from the settings files, else normal."""
+    from contactdesk.config import option
+
+    return os.environ.get("CONTACTDESK_THEME") or option("theme", "normal")
 
 
 def describe_location(url: str) -> str:

@@ -26,9 +26,13 @@ DEFAULT_IDLE_MINUTES = 10.0
 
 
 def idle_minutes_from_environment() -> float:
+    """$CONTACTDESK_IDLE_LOCK_MINUTES, else ``options.idle_lock_minutes`` from the settings
+    files (an administrator may preset it for every user), else 10; 0 never locks."""
+    from contactdesk.config import option
+
     text = os.environ.get("CONTACTDESK_IDLE_LOCK_MINUTES", "")
     try:
-        return float(text) if text else DEFAULT_IDLE_MINUTES
+        return float(text) if text else float(option("idle_lock_minutes", DEFAULT_IDLE_MINUTES))
     except ValueError:
         return DEFAULT_IDLE_MINUTES
 

@@ -134,3 +134,27 @@ def test_the_shipped_template_parses_and_each_example_setting_is_a_known_one(tmp
     uncommented.write_text("\n".join(examples), encoding="utf-8")
     assert set(read_settings_file(uncommented, "system").values) == {
         "database.url", "options.theme", "options.idle_lock_minutes"}
+
+
+def test_options_preset_by_the_system_file_reach_the_desk_unless_the_user_or_environment_say_otherwise(
+        dirs, monkeypatch):
+    from contactdesk.config import option
+    from ui.app import chosen_theme
+    from ui.desk import DEFAULT_IDLE_MINUTES, idle_minutes_from_environment
+
+    monkeypatch.delenv("CONTACTDESK_THEME", raising=False)
+    monkeypatch.delenv("CONTACTDESK_IDLE_LOCK_MINUTES", raising=False)
+    assert (chosen_theme(), idle_minutes_from_environment()) == ("normal", DEFAULT_IDLE_MINUTES)
+
+    dirs.write_text('[options]\ntheme = "high-contrast"\nidle_lock_minutes = 3\n')
+    assert (chosen_theme(), idle_minutes_from_environment()) == ("high-contrast", 3.0)
+
+    write_user_file('[options]\nidle_lock_minutes = 0\n')  # this person's desk never locks
+    assert (chosen_theme(), idle_minutes_from_environment()) == ("high-contrast", 0.0)
+
+    monkeypatch.setenv("CONTACTDESK_THEME", "normal")
+    monkeypatch.setenv("CONTACTDESK_IDLE_LOCK_MINUTES", "5")
+    assert (chosen_theme(), idle_minutes_from_environment()) == ("normal", 5.0)
+
+    dirs.write_text('[options]\ntheme = "pink"\n')  # unusable: the defaults, not a crash here
+    assert option("theme", "normal") == "normal"

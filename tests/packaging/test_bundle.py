@@ -9,6 +9,7 @@ import subprocess
 import tarfile
 
 import pytest
+from PIL import Image
 
 from .conftest import APP_ID, project_version
 
@@ -53,10 +54,15 @@ def test_the_bundle_migrates_loads_demo_data_signs_in_and_writes_a_pdf(run_bundl
 
     # The desktop app signs in from standard input, opens the main window and exits 0 once a
     # call could be taken on it.
+    screenshot = tmp_path / "main-window.png"
     shown = run_bundled("gui", "--user", DEMO_ADMIN, "--password-stdin", stdin=DEMO_PASSWORD + "\n",
-                        extra_env={"CONTACTDESK_START_PROBE": "1"})
+                        extra_env={"CONTACTDESK_START_PROBE": "1",
+                                   "CONTACTDESK_SCREENSHOT": str(screenshot)})
     assert [line.split()[0] for line in shown.stdout.splitlines()] == ["first-paint",
                                                                       "call-form-usable"]
+    with Image.open(screenshot) as image:  # the main window as the bundle drew it
+        assert image.size[0] >= 1000 and image.size[1] >= 600, image.size
+        assert len(image.convert("RGB").getcolors(1 << 20) or ()) > 50  # drawn, not blank
 
     pdf = tmp_path / "daily.pdf"
     run_bundled("report", "daily", "--date", "yesterday", "--out", str(pdf))

@@ -100,3 +100,6 @@ def _closing_a_window_with_a_typed_call_discards_it(monkeypatch):
 @pytest.fixture(autouse=True)
 def _drafts_kept_in_the_tests_own_folder(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    # No settings file of the machine's (theme, idle lock) reaches a test's window.
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("CONTACTDESK_SYSTEM_CONFIG", str(tmp_path / "no-system-config.toml"))
