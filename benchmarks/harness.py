@@ -156,6 +156,45 @@ def start_rows(url: str, cases: int, runs: int, quoted: dict[str, str]) -> list[
                 ("start to usable call form", figures["call_form"], None))]
 
 
+# The floor of a no-op upgrade: a bare Python process reading the schema version with the
+# driver alone (argv[1]: the database URL as SQLAlchemy writes it).
+VERSION_READ = """
+import sys
+url = sys.argv[1]
+if url.startswith("sqlite:///"):
+    import sqlite3
+    connection = sqlite3.connect(url.removeprefix("sqlite:///"))
+else:
+    import psycopg
+    connection = psycopg.connect(url.replace("+psycopg", "", 1))
+print(connection.execute("SELECT version_num FROM alembic_version").fetchone()[0])
+"""
+
+
+def upgrade_rows(url: str, cases: int, runs: int) -> list[Row]:
+    """`contactdesk db upgrade` on a database already at the head: what every desk start and
+    every scheduled job pays (a process start, the version check, nothing else)."""
+    import statistics
+    import time
+
+    def timed(command: list[str]) -> float:
+        started = time.perf_counter()
+        subprocess.run(command, check=True, cwd=ROOT, capture_output=True, timeout=120)
+        return (time.perf_counter() - started) * 1000
+
+    app = [sys.executable, "-m", "contactdesk.cli.main", "--db", url, "db", "upgrade"]
+    bare = [sys.executable, "-c", VERSION_READ, url]
+    timed(app)  # the first run may bring the database up to date; the rest have nothing to do
+    apps, floors = [], []
+    for _ in range(max(3, runs)):
+        apps.append(timed(app))
+        floors.append(timed(bare))
+    return [Row(database_label(url), cases, "db upgrade, nothing to do", statistics.median(apps),
+                min(apps), max(apps), "ms", statistics.median(floors), Target("max", 500),
+                "contactdesk db upgrade on a database at the latest schema; floor: a bare Python "
+                "process reading alembic_version with the driver")]
+
+
 def _run_script(path: Path, argv: list[str]) -> str:
     try:
         done = subprocess.run([sys.executable, str(path), *argv], capture_output=True,
@@ -184,6 +223,7 @@ def run(bases: list[str], sizes: list[int], runs: int, out: Path, command: str,
             rows += companion_rows(url, cases, runs)
             say(f"  {label} {cases:,}: start (bench_start.py)")
             rows += start_rows(url, cases, runs, quoted)
+            rows += upgrade_rows(url, cases, runs)
             write(out, rows, facts, command, quoted)
         say(f"  {label}: companion benchmarks")
         quoted |= companion_outputs(base, url, max(sizes), runs)

@@ -138,6 +138,11 @@ KNOWN_REASONS: dict[tuple[str, str | None], str] = {
         "cases; date ranges in the WHERE (served by the received_at index) would fix it.",
     ("app memory, case list open", None):
         "the list model holds more rows than are shown: loading pages lazily would fix it.",
+    ("db upgrade, nothing to do", None):
+        "the version check reads the head revision from the migration files and compares it "
+        "with alembic_version without importing alembic; what remains is the process start, "
+        "SQLAlchemy and the data model (loaded to refill the catalogue's reference data): "
+        "skipping the model import when the version matches would leave the process start.",
     ("start to first paint", None):
         "the sign-in window is painted before the database layer loads; what remains before "
         "the paint is PySide6 itself, the stylesheet, the settings files and the package "

@@ -65,3 +65,13 @@ def test_a_child_process_reports_its_own_peak_memory_not_its_parents(tiny, tmp_p
     exported = child("export", url, str(tmp_path))
     assert len(ballast) and exported["floor_mb"] < exported["peak_mb"] < 400
     assert exported["written"] > 0
+
+
+def test_a_no_op_upgrade_is_timed_beside_a_bare_version_read(tiny):
+    from harness import upgrade_rows
+
+    _, url, _ = tiny
+    (row,) = upgrade_rows(url, CASES, 1)
+    assert row.name == "db upgrade, nothing to do" and row.target.limit == 500
+    assert row.low <= row.median <= row.high and row.floor > 0
+    assert row.median > row.floor  # the app does more than read one row
