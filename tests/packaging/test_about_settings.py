@@ -14,11 +14,12 @@ def test_about_names_the_system_settings_file_beside_the_users_own(qtbot, tmp_pa
                       encoding="utf-8")
     user = tmp_path / "config" / "ContactDesk" / "config.toml"
     user.parent.mkdir(parents=True)
-    user.write_text('[database]\nurl = "sqlite:////srv/training.sqlite3"\n', encoding="utf-8")
+    training = tmp_path / "training.sqlite3"
+    user.write_text(f'[database]\nurl = "sqlite:///{training}"\n', encoding="utf-8")
     monkeypatch.setenv("CONTACTDESK_SYSTEM_CONFIG", str(system))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     signed_in = SimpleNamespace(full_name="Helen Firth", username="helen.firth", role="admin")
-    about = AboutDialog(SimpleNamespace(user=signed_in, location="/srv/training.sqlite3"))
+    about = AboutDialog(SimpleNamespace(user=signed_in, location=str(training)))
     qtbot.addWidget(about)
     facts = dict(about.facts)
     assert facts["System settings"] == f"{system} (sets database.url)"
