@@ -3,6 +3,8 @@ connection to the phone system (Asterisk's manager interface) and each person's 
 
 from __future__ import annotations
 
+import argparse
+import signal
 import sys
 
 from ..domain.errors import ContactDeskError, ValidationError
@@ -33,6 +35,7 @@ def register(sub) -> None:
     status.add_argument("--timeout", type=float, default=TEST_LOGIN_SECONDS, metavar="SECONDS",
                         help=f"how long the test login may take (default {TEST_LOGIN_SECONDS:g})")
     status.set_defaults(handler=telephony_status)
+    _register_simulate(actions)
 
 
 def register_set_device(users_sub) -> None:
@@ -128,3 +131,89 @@ def users_set_device(args) -> int:
         print(f"{user.username} answers {args.interface.strip()}: its queue calls pop up at "
               "their desk.")
     return 0
+
+
+def _register_simulate(actions) -> None:
+    # The defaults of PracticeSettings, without importing the simulator to build the parser.
+    d = argparse.Namespace(host="127.0.0.1", port=5038, rate=2.0, queue="streetpride",
+                           ring_seconds=4.0, talk_seconds=60.0)
+    simulate = actions.add_parser(
+        "simulate", help="a practice phone system on this computer: queues demo callers and "
+                         "rings the desks' devices (training; stop with Ctrl+C)")
+    simulate.add_argument("--port", type=int, default=d.port, metavar="P",
+                          help=f"the port to listen on (default {d.port}; 0 picks a free one)")
+    simulate.add_argument("--listen", default=d.host, metavar="ADDRESS",
+                          help=f"the address to listen on (default {d.host}, this computer "
+                               "only; another address lets desks on other computers in)")
+    simulate.add_argument("--rate", type=float, default=d.rate, metavar="CALLS_PER_MINUTE",
+                          help=f"calls a minute, on average (default {d.rate:g})")
+    simulate.add_argument("--queue", default=d.queue, metavar="NAME",
+                          help=f"the queue the callers wait in (default {d.queue})")
+    simulate.add_argument("--ring-seconds", type=float, default=d.ring_seconds, metavar="N",
+                          help="how long a device rings before the practice phone answers "
+                               f"(default {d.ring_seconds:g})")
+    simulate.add_argument("--talk-seconds", type=float, default=d.talk_seconds, metavar="N",
+                          help=f"how long each caller talks (default {d.talk_seconds:g})")
+    simulate.add_argument("--queue-log", metavar="PATH",
+                          help="also append the calls to this Asterisk queue_log, for "
+                               "`contactdesk import-calls PATH`")
+    simulate.set_defaults(handler=telephony_simulate)
+
+
+def telephony_simulate(args) -> int:
+    from pathlib import Path
+
+    from ..telephony.simulated_calls import demo_callers, practice_devices
+    from ..telephony.simulator import LOOPBACK, ManagerAccount, PracticePbx, PracticeSettings
+
+    if args.rate <= 0 or args.ring_seconds < 0 or args.talk_seconds < 0:
+        raise ContactDeskError("--rate must be above 0 and the ring and talk times 0 or more")
+    if not args.queue.strip() or any(c in args.queue.strip() for c in "| \t\r\n"):
+        raise ContactDeskError(f"--queue {args.queue!r} is not a queue name: one word, no '|'")
+    workspace = open_workspace(args)
+    try:
+        connection = workspace.telephony.ami_connection()
+        if connection is None:
+            raise ContactDeskError(
+                "telephony is not configured, so no desk would connect: first run `contactdesk "
+                f"telephony configure --ami-host 127.0.0.1 --ami-port {args.port or 5038} "
+                "--ami-user practice --ami-secret-stdin` (on a training database)")
+        callers = demo_callers(workspace.ctx)
+        settings = PracticeSettings(args.listen, args.port, args.rate, args.queue.strip(),
+                                    args.ring_seconds, args.talk_seconds)
+        pbx = PracticePbx(ManagerAccount(connection.username, connection.secret), settings,
+                          lambda: practice_devices(workspace.ctx), callers,
+                          Path(args.queue_log) if args.queue_log else None,
+                          say=lambda line: print(line, flush=True))
+        pbx.start()
+        print(f"Practice phone system listening on {args.listen}:{pbx.port} (Asterisk 18 manager "
+              f"interface), about {args.rate:g} calls a minute on {settings.queue}; Ctrl+C "
+              "stops it.", flush=True)
+        if args.listen not in LOOPBACK:
+            print(f"Warning: listening on {args.listen}, not this computer only: any computer "
+                  "that reaches it can try the manager account, sent unencrypted.", flush=True)
+        if connection.port != pbx.port or (args.listen in LOOPBACK
+                                           and connection.host not in LOOPBACK):
+            print(f"Note: the desks are configured for {connection.host}:{connection.port}, "
+                  "not this practice phone system; they will not connect to it.", flush=True)
+        if not practice_devices(workspace.ctx):
+            print("Note: nobody has a device yet: set one with `contactdesk users set-device "
+                  "NAME --interface PJSIP/1001`.", flush=True)
+        signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it as cleanly as Ctrl+C
+        try:
+            pbx.wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            pbx.stop()
+        if pbx.failure:
+            raise ContactDeskError(f"the practice phone system stopped on a fault: {pbx.failure}")
+        print(f"Practice phone system stopped: {pbx.queue.calls_answered} calls answered, "
+              f"{pbx.queue.calls_abandoned} abandoned.")
+        return 0
+    finally:
+        workspace.close()
+
+
+def _interrupt(_signum, _frame) -> None:
+    raise KeyboardInterrupt

@@ -10,8 +10,10 @@ hands them on through a queued signal. ``stop()`` does not wait unless asked to.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 
+from ..domain.errors import ContactDeskError
 from ..dtos.telephony_live import ConnectionState, DeskEvent
 from .ami_client import AmiClient, AmiSettings
 from .ami_protocol import AmiMessage
@@ -20,15 +22,24 @@ from .desk_events import DeskEventTracker
 log = logging.getLogger(__name__)
 
 
+# After each login the desk says which device it follows (a UserEvent): the practice phone
+# system rings only devices whose desks are there; a real Asterisk either passes the event on
+# harmlessly or refuses it to an account without the "user" write right.
+DESK_DEVICE_EVENT = "DeskDevice"
+
+
 class DeskLine:
     def __init__(self, settings: AmiSettings, interface: str,
                  on_event: Callable[[DeskEvent], None],
-                 on_state: Callable[[ConnectionState], None]):
+                 on_state: Callable[[ConnectionState], None], *, announce: bool = True):
         self.interface = interface
         self._on_event = on_event
+        self._on_state = on_state
+        self._announce = announce
+        self.announced = threading.Event()  # set once the phone system took the announcement
         self._tracker = DeskEventTracker(interface)
         self._problems_told = 0
-        self.client = AmiClient(settings, on_event=self._heard, on_state=on_state)
+        self.client = AmiClient(settings, on_event=self._heard, on_state=self._state_changed)
 
     def start(self) -> DeskLine:
         self.client.start()
@@ -41,6 +52,20 @@ class DeskLine:
     @property
     def state(self) -> ConnectionState:
         return self.client.state
+
+    def _state_changed(self, state: ConnectionState) -> None:
+        if state.kind == "connected" and self._announce:
+            # Not on the client's own thread: an action waits for its response there.
+            threading.Thread(target=self._say_device, name="desk-device", daemon=True).start()
+        self._on_state(state)
+
+    def _say_device(self) -> None:
+        try:
+            self.client.send_action("UserEvent", {"UserEvent": DESK_DEVICE_EVENT,
+                                                  "Interface": self.interface}, timeout=5)
+            self.announced.set()
+        except ContactDeskError as exc:  # refused or gone: the screen pop works without it
+            log.info("phone system: the desk's device was not announced: %s", exc)
 
     def _heard(self, message: AmiMessage) -> None:
         for event in self._tracker.handle(message):
