@@ -82,9 +82,19 @@ def settings_summary() -> list[tuple[str, str]]:
 
 
 def describe_database(url: str) -> str:
-    """The URL for people to read: the file path for SQLite, any password hidden otherwise."""
-    import re
+    """The URL for people to read: the file path for SQLite; otherwise any password, in the
+    address or as a ``password=`` parameter, shown as ***."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
     if url.startswith("sqlite:///"):
         return url.removeprefix("sqlite:///")
-    return re.sub(r"(//[^:/@]+):[^@]*@", r"\1:***@", url)
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if "@" in netloc:  # the last @ ends the user part: a password may hold one too
+        user_part, host = netloc.rsplit("@", 1)
+        user, has_password, _ = user_part.partition(":")
+        netloc = f"{user}:***@{host}" if has_password else f"{user}@{host}"
+    query = urlencode([(key, "***" if key.lower() == "password" else value)
+                       for key, value in parse_qsl(parts.query, keep_blank_values=True)],
+                      safe="*")
+    return urlunsplit(parts._replace(netloc=netloc, query=query))

@@ -84,7 +84,16 @@ def system_config_candidates() -> list[Path]:
 def system_config_path() -> Path:
     """The system file read: the first candidate that exists, else the documented place."""
     candidates = system_config_candidates()
-    return next((path for path in candidates if path.is_file()), candidates[-1])
+    return next((path for path in candidates if _is_file(path)), candidates[-1])
+
+
+def _is_file(path: Path) -> bool:
+    """True also when the file's folder cannot be searched: reading it then says so plainly
+    (a system file an administrator made unreadable must not be silently skipped)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return True
 
 
 def user_config_path() -> Path:

@@ -256,8 +256,14 @@ class StartUp(QObject):
     def _cannot_open(self, exc: Exception) -> None:
         from PySide6.QtWidgets import QMessageBox
 
-        text = str(exc) if isinstance(exc, ContactDeskError) else \
-            f"An unexpected error stopped the start: {type(exc).__name__}: {exc}"
+        if isinstance(exc, ContactDeskError):
+            text = str(exc)
+        else:  # the details go to the log; the person gets a sentence, not driver text
+            import logging
+
+            logging.getLogger(__name__).error("start-up failed", exc_info=exc)
+            text = ("ContactDesk could not start because of an unexpected problem: start it "
+                    "again, and if it happens again tell IT support the time it happened.")
         box = QMessageBox(QMessageBox.Icon.Critical, "ContactDesk cannot open the database",
                           text, QMessageBox.StandardButton.Ok, self.desk.dialog)
         box.setObjectName("cannotOpenDatabase")

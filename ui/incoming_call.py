@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from contactdesk.domain.validation import Findings, parse_phone
 from contactdesk.dtos.telephony_live import (
+    CONNECTED,
     Answered,
     ConnectionState,
     Ended,
@@ -164,6 +165,11 @@ class ScreenPop(QObject):
         if self.bridge.open:
             self.status.setText(state.describe())
             self.status.setToolTip(state.describe())
+            if state.kind != CONNECTED and (self.ringing or self.on_line):
+                # What happened to the call while the link was down is unknown: no caller's
+                # number is left ringing on screen. A call waiting to be logged stays.
+                self.ringing = self.on_line = None
+                self._show()
 
     # -- what the phone says ---------------------------------------------------------------------
     def _heard(self, event) -> None:

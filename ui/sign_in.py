@@ -212,8 +212,13 @@ class SignInDialog(DoorDialog):
     def _not_signed_in(self, exc: Exception) -> None:
         self._set_enabled(True)
         self._say("")
+        if not isinstance(exc, ContactDeskError):  # details to the log, a sentence here
+            import logging
+
+            logging.getLogger(__name__).error("signing in failed", exc_info=exc)
         self._refuse(str(exc) if isinstance(exc, ContactDeskError)
-                     else f"Signing in failed unexpectedly: {type(exc).__name__}: {exc}")
+                     else "Signing in failed because of an unexpected problem: try again, and "
+                          "if it happens again tell IT support the time it happened.")
 
     def _refuse(self, text: str) -> None:
         super()._refuse(text)

@@ -216,7 +216,13 @@ class AmiClient:
         while not self._stop.is_set():
             self._report(ConnectionState(CONNECTING))
             try:
-                self._session()
+                try:
+                    self._session()
+                except (_Refused, _Lost):
+                    raise
+                except Exception as exc:  # a fault of ours must not end the line silently
+                    log.exception("phone system: the connection failed unexpectedly")
+                    raise _Lost("the connection to the phone system failed unexpectedly") from exc
             except _Refused:
                 # Not retried: the secret will not become right by itself, and repeated
                 # failed logins get the desk's address banned where fail2ban guards the AMI.

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 
 from ..domain.errors import ContactDeskError
-from ..dtos.telephony_live import ConnectionState, DeskEvent
+from ..dtos.telephony_live import CONNECTED, ConnectionState, DeskEvent
 from .ami_client import AmiClient, AmiSettings
 from .ami_protocol import AmiMessage
 from .desk_events import DeskEventTracker
@@ -54,7 +54,10 @@ class DeskLine:
         return self.client.state
 
     def _state_changed(self, state: ConnectionState) -> None:
-        if state.kind == "connected" and self._announce:
+        if state.kind == CONNECTED:
+            # Calls begun before a drop may never be ended by events: start afresh.
+            self._tracker = DeskEventTracker(self.interface)
+        if state.kind == CONNECTED and self._announce:
             # Not on the client's own thread: an action waits for its response there.
             threading.Thread(target=self._say_device, name="desk-device", daemon=True).start()
         self._on_state(state)

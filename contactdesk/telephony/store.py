@@ -72,6 +72,11 @@ def store_read(session: Session, source: str, read: ReadResult, *,
     """Write one read (or batch); ``refresh`` False leaves the wait histogram of
     ``counts.days`` for the caller to rebuild once after its last batch."""
     counts = StoreCounts()
+    if read.attempts or read.late_events:
+        # Taken before any row is written, not only before the rebuild: two imports of one
+        # source writing the same attempt keys would otherwise wait on each other's rows
+        # while one holds this lock (a deadlock PostgreSQL would break by failing one).
+        hold_source(session, source, (True,))
     _store_attempts(session, source, read.attempts, counts)
     _store_late_events(session, source, read.late_events, counts)
     _store_agent_events(session, source, read, counts)

@@ -107,6 +107,28 @@ def test_the_linux_system_file_is_looked_for_in_xdg_config_dirs_then_etc(monkeyp
     assert system_config_path() == found
 
 
+def test_a_system_file_whose_folder_cannot_be_searched_is_said_not_skipped(monkeypatch, tmp_path):
+    # As root every folder can be searched, so the refusal an ordinary account would meet
+    # is given by Path.is_file for this one folder.
+    monkeypatch.delenv("CONTACTDESK_SYSTEM_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_DIRS", f"{tmp_path}/locked")
+    locked = tmp_path / "locked/contactdesk/config.toml"
+    is_file, read_bytes = Path.is_file, Path.read_bytes
+
+    def refusing(real):
+        def look(path):
+            if path == locked:
+                raise PermissionError(13, "Permission denied", str(path))
+            return real(path)
+        return look
+
+    monkeypatch.setattr(Path, "is_file", refusing(is_file))
+    monkeypatch.setattr(Path, "read_bytes", refusing(read_bytes))
+    assert system_config_path() == locked
+    with pytest.raises(SettingsFileError, match="cannot be read"):
+        read_settings_file(system_config_path(), "system")
+
+
 def test_config_show_names_the_system_file_even_when_the_user_overrides_it(dirs, capsys):
     dirs.write_text(f'[database]\nurl = "{SYSTEM_URL}"\n', encoding="utf-8")
     user_file = write_user_file(f'[database]\nurl = "{USER_URL}"\n')
@@ -158,3 +180,18 @@ def test_options_preset_by_the_system_file_reach_the_desk_unless_the_user_or_env
 
     dirs.write_text('[options]\ntheme = "pink"\n')  # unusable: the defaults, not a crash here
     assert option("theme", "normal") == "normal"
+
+
+@pytest.mark.parametrize("url, shown", [
+    ("postgresql+psycopg://sam:s3cret@db.council.local/contactdesk",
+     "postgresql+psycopg://sam:***@db.council.local/contactdesk"),
+    ("postgresql+psycopg://sam:p@ss:w0rd@db/contactdesk", "postgresql+psycopg://sam:***@db/contactdesk"),
+    ("postgresql+psycopg://db/contactdesk?user=sam&password=s3cret&sslmode=require",
+     "postgresql+psycopg://db/contactdesk?user=sam&password=***&sslmode=require"),
+    ("postgresql+psycopg://sam@db/contactdesk", "postgresql+psycopg://sam@db/contactdesk"),
+    ("sqlite:///contactdesk.sqlite3", "contactdesk.sqlite3"),
+])
+def test_a_database_url_is_shown_without_its_password(url, shown):
+    from contactdesk.config import describe_database
+
+    assert describe_database(url) == shown

@@ -203,6 +203,16 @@ def test_ami_lost_and_back_mid_shift_is_said_and_a_later_ring_still_pops(qtbot, 
     assert "Ringing: 01709 823456" in desk.screen_pop.banner.text.text()
 
 
+def test_a_ring_cut_off_by_the_link_dropping_leaves_no_number_on_screen(qtbot, desk, peer):
+    banner = desk.screen_pop.banner
+    ring(peer)  # the rest of the call (answer, hang up) is never heard
+    qtbot.waitUntil(lambda: banner.isVisible() and "Ringing: 01709 823456" in banner.text.text())
+    peer.go_down()
+    qtbot.waitUntil(lambda: not banner.isVisible(), timeout=5000)
+    assert desk.screen_pop.ringing is None
+    peer.come_back()
+
+
 def test_closing_the_window_stops_the_line_without_waiting(qtbot, desk, peer):
     line = desk.screen_pop.line
     started = time.monotonic()

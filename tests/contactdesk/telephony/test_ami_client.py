@@ -191,3 +191,23 @@ def test_retry_delays_double_from_one_second_to_sixty_with_jitter():
     assert all(0.8 * n <= d <= min(60, 1.2 * n) for d, n in zip(first, nominal, strict=True))
     assert first != [float(n) for n in nominal]  # spread, so desks do not all retry at once
     assert max(first) <= 60.0
+
+
+def test_an_unexpected_fault_in_a_session_is_a_lost_link_retried_not_a_dead_thread(
+        peer, make_client, monkeypatch):
+    from contactdesk.telephony.ami_client import AmiClient
+
+    session, faults = AmiClient._session, []
+
+    def faulty_once(self):
+        if not faults:
+            faults.append(1)
+            raise RuntimeError("a fault of ours")
+        return session(self)
+
+    monkeypatch.setattr(AmiClient, "_session", faulty_once)
+    desk = make_client(peer.port)
+    lost = desk.wait_for_state(LOST)
+    assert lost.reason == "the connection to the phone system failed unexpectedly"
+    desk.wait_for_state(CONNECTED)
+    assert desk.client.running and desk.kinds()[:4] == [CONNECTING, LOST, CONNECTING, CONNECTED]
