@@ -16,6 +16,7 @@ from a worker, never the GUI thread. ``stop()`` logs off and ends the thread.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import itertools
 import logging
 import random
@@ -92,6 +93,11 @@ def retry_delays(first: float, cap: float, rng: random.Random) -> Iterator[float
     while True:
         yield min(cap, step * rng.uniform(0.8, 1.2))
         step = min(cap, step * 2)
+
+
+def login_key(challenge: str, secret: str) -> str:
+    """The Key of an MD5 login: md5 of the challenge followed by the secret, in hex."""
+    return hashlib.md5((challenge + secret).encode(), usedforsecurity=False).hexdigest()
 
 
 class _Lost(Exception):
@@ -259,9 +265,20 @@ class AmiClient:
             deadline = time.monotonic() + settings.connect_timeout
             self._read_until(sock, reader, lambda item: isinstance(item, Banner), deadline,
                              f"greet within {settings.connect_timeout:g} seconds")
+            # Challenge-response (AuthType MD5): the secret itself never crosses the network.
+            challenge_id = f"{self._id_prefix}-challenge-{next(self._ids)}"
+            self._write(format_action("Challenge", {"AuthType": "MD5"}, challenge_id))
+            deadline = time.monotonic() + settings.action_timeout
+            challenge = self._read_until(
+                sock, reader, lambda item: isinstance(item, AmiMessage)
+                and item.action_id == challenge_id, deadline,
+                f"answer the login challenge within {settings.action_timeout:g} seconds")
+            if challenge.response.lower() != "success" or not challenge.get("Challenge"):
+                raise _Refused()
             login_id = f"{self._id_prefix}-login-{next(self._ids)}"
-            self._write(format_action("Login", {"Username": settings.username,
-                                                "Secret": settings.secret,
+            self._write(format_action("Login", {"AuthType": "MD5", "Username": settings.username,
+                                                "Key": login_key(challenge.get("Challenge"),
+                                                                 settings.secret),
                                                 "Events": settings.events}, login_id))
             deadline = time.monotonic() + settings.action_timeout
             reply = self._read_until(sock, reader, lambda item: isinstance(item, AmiMessage)

@@ -31,6 +31,7 @@ import hmac
 import itertools
 import logging
 import random
+import secrets
 import selectors
 import socket
 import threading
@@ -43,6 +44,7 @@ from typing import TextIO
 
 from ..domain.errors import TelephonyError
 from . import simulated_calls as script
+from .ami_client import login_key
 from .ami_protocol import AmiMessage, MessageReader, ProtocolProblem
 from .desk_line import DESK_DEVICE_EVENT
 from .simulated_calls import DemoCaller, PracticeQueue, PracticeSettings, device_key
@@ -66,9 +68,14 @@ class ManagerAccount:
     username: str
     secret: str
 
-    def accepts(self, username: str, secret: str) -> bool:
+    def accepts(self, username: str, secret: str, key: str = "", challenge: str = "") -> bool:
+        """A plain Secret, or an MD5 Key answering this session's challenge."""
         same_name = hmac.compare_digest(username.encode(), self.username.encode())
-        return hmac.compare_digest(secret.encode(), self.secret.encode()) and same_name
+        if key and challenge:
+            right = login_key(challenge, self.secret)
+            return hmac.compare_digest(key.encode(), right.encode()) and same_name
+        return bool(secret) and hmac.compare_digest(secret.encode(), self.secret.encode()) \
+            and same_name
 
 
 class _Session:
@@ -77,6 +84,7 @@ class _Session:
         self.reader = MessageReader(expect_banner=False)
         self.out = bytearray()
         self.logged_in = False
+        self.challenge = ""  # what this session was asked to answer (MD5 login)
         self.classes: set[str] = set()  # the event classes asked for at login
         self.device = ""  # the device this desk said it follows
         self.closing = False  # close once what is queued has been sent
@@ -279,8 +287,13 @@ class PracticePbx:
     # -- actions ---------------------------------------------------------------------------
     def _answer(self, session: _Session, action: AmiMessage) -> None:
         name, action_id = action.get("Action").lower(), action.action_id
-        if name == "login":
-            if self.account.accepts(action.get("Username"), action.get("Secret")):
+        if name == "challenge" and action.get("AuthType", "").lower() == "md5":
+            session.challenge = secrets.token_hex(8)  # unguessable: a key cannot be replayed
+            self._reply(session, action_id, ("Response", "Success"),
+                        ("Challenge", session.challenge))
+        elif name == "login":
+            if self.account.accepts(action.get("Username"), action.get("Secret"),
+                                    action.get("Key"), session.challenge):
                 session.logged_in = True
                 events = action.get("Events", "on").lower()
                 session.classes = (set() if events == "off" else {"all"} if events == "on"

@@ -29,7 +29,7 @@ import threading
 import time
 from pathlib import Path
 
-from contactdesk.telephony.ami_client import AmiClient, AmiSettings
+from contactdesk.telephony.ami_client import AmiClient, AmiSettings, login_key
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "ami"
 TICK = 0.02
@@ -80,6 +80,7 @@ class _Connection:
         self.lock = threading.Lock()
         self.logged_in = False
         self.closed = False
+        self.challenge = ""  # what this connection was asked to answer (MD5 login)
 
     def send(self, data: bytes) -> None:
         with self.lock:
@@ -101,6 +102,7 @@ class ScriptedAmiPeer:
         self.originate_reason = originate_reason
         self.actions: list[Action] = []
         self.logins = 0
+        self.last_challenge = ""
         self.connections_accepted = 0
         self._conns: list[_Connection] = []
         self._lock = threading.Lock()
@@ -221,8 +223,14 @@ class ScriptedAmiPeer:
 
     def _answer(self, conn: _Connection, action: Action) -> None:
         name = action.name.lower()
-        if name == "login":
-            if action.get("Username") == self.username and action.get("Secret") == self.secret:
+        if name == "challenge" and action.get("AuthType", "").lower() == "md5":
+            conn.challenge = self.last_challenge = f"{random.randrange(10**8, 10**9)}"
+            self._reply(conn, action, ("Response", "Success"), ("Challenge", conn.challenge))
+        elif name == "login":
+            if action.get("Username") == self.username and (
+                    action.get("Secret") == self.secret if action.get("Secret")
+                    else action.get("AuthType", "").lower() == "md5" and conn.challenge
+                    and action.get("Key") == login_key(conn.challenge, self.secret)):
                 conn.logged_in = True
                 self.logins += 1
                 self._reply(conn, action, ("Response", "Success"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 import threading
 import time
@@ -45,8 +46,12 @@ def make_client():
 def test_login_with_the_right_secret_connects_and_stop_logs_off(peer, make_client):
     desk = make_client(peer.port)
     desk.client.wait_connected(timeout=3)
-    login = peer.actions[0]
-    assert (login.name, login.get("Username"), login.get("Secret")) == ("Login", "desk", "s3cret")
+    challenge, login = peer.actions[:2]
+    assert (challenge.name, challenge.get("AuthType")) == ("Challenge", "MD5")
+    assert (login.name, login.get("Username"), login.get("AuthType")) == ("Login", "desk", "MD5")
+    assert login.get("Secret") == ""  # the secret itself never goes over the network
+    assert login.get("Key") == hashlib.md5(  # noqa: S324 (the protocol's own scheme)
+        (peer.last_challenge + "s3cret").encode()).hexdigest()
     assert login.get("Events") == "call,agent" and login.get("ActionID")
     assert desk.client.version == "9.0.0"
     desk.client.stop()
