@@ -130,6 +130,7 @@ class AmiClient:
         self._ids = itertools.count(1)
         self._id_prefix = f"cd-{uuid.uuid4().hex[:8]}"
         self._sock: socket.socket | None = None
+        self._login_sock: socket.socket | None = None
         self._logged_in = False
         self._was_connected = False
         self._thread: threading.Thread | None = None
@@ -258,7 +259,7 @@ class AmiClient:
                         f"({reason.lower()})") from exc
         tick = min(max(settings.keepalive / 8, 0.02), 0.5)
         sock.settimeout(tick)
-        self._sock = sock
+        self._login_sock = sock  # stop() can still cut a login short
         reader = MessageReader(settings.max_message_bytes)
         self._last_heard = time.monotonic()
         try:
@@ -267,7 +268,7 @@ class AmiClient:
                              f"greet within {settings.connect_timeout:g} seconds")
             # Challenge-response (AuthType MD5): the secret itself never crosses the network.
             challenge_id = f"{self._id_prefix}-challenge-{next(self._ids)}"
-            self._write(format_action("Challenge", {"AuthType": "MD5"}, challenge_id))
+            self._write(format_action("Challenge", {"AuthType": "MD5"}, challenge_id), sock)
             deadline = time.monotonic() + settings.action_timeout
             challenge = self._read_until(
                 sock, reader, lambda item: isinstance(item, AmiMessage)
@@ -279,13 +280,14 @@ class AmiClient:
             self._write(format_action("Login", {"AuthType": "MD5", "Username": settings.username,
                                                 "Key": login_key(challenge.get("Challenge"),
                                                                  settings.secret),
-                                                "Events": settings.events}, login_id))
+                                                "Events": settings.events}, login_id), sock)
             deadline = time.monotonic() + settings.action_timeout
             reply = self._read_until(sock, reader, lambda item: isinstance(item, AmiMessage)
                                      and item.action_id == login_id, deadline,
                                      f"answer the login within {settings.action_timeout:g} seconds")
             if reply.response.lower() != "success":
                 raise _Refused()
+            self._sock = sock  # actions from other threads go out only on a logged-in session
             self._logged_in = self._was_connected = True
             self._report(ConnectionState(CONNECTED))
             self._keep_reading(sock, reader)
@@ -294,7 +296,7 @@ class AmiClient:
             raise _Lost(f"the connection to the phone system failed ({reason})") from exc
         finally:
             self._logged_in = False
-            self._sock = None
+            self._sock = self._login_sock = None
             for pending in list(self._pending.values()):
                 pending.done.set()  # no response: send_action reports the loss
             with contextlib.suppress(OSError):
@@ -364,15 +366,25 @@ class AmiClient:
         except Exception:  # a faulty handler must not cut the desk off the phone system
             log.exception("AMI callback failed")
 
-    def _write(self, data: bytes) -> None:
-        sock = self._sock
+    def _write(self, data: bytes, sock: socket.socket | None = None) -> None:
+        """Send ``data`` on ``sock`` (the logged-in session's by default) within the action
+        timeout: the socket's own timeout is the reader's short tick, too short for a slow
+        link, so a send that stalls is retried until the deadline rather than given up."""
+        sock = sock or self._sock
         if sock is None:
             raise OSError("not connected")
+        deadline = time.monotonic() + self.settings.action_timeout
+        left = memoryview(data)
         with self._write_lock:
-            sock.sendall(data)
+            while left:
+                try:
+                    left = left[sock.send(left):]
+                except TimeoutError:
+                    if time.monotonic() >= deadline:
+                        raise
 
     def _drop(self) -> None:
-        sock = self._sock
+        sock = self._sock or self._login_sock
         if sock is not None:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
