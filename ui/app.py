@@ -243,7 +243,7 @@ class StartUp(QObject):
         self.desk.dialog.hide()  # nobody can sign in yet
         url = self.url
         first = FirstAdminDialog(lambda name, full, secret: _create_first_admin(
-            url, name, full, secret))
+            url, name, full, secret), runner=self.runner)
         if not first.exec():
             self.finished.emit(0)
             return

@@ -133,3 +133,33 @@ def test_signing_out_with_a_half_typed_call_asks_first(qtbot, desk, monkeypatch)
     assert asked == [window] and desk.window is window and phone.text() == "01709 823456"
     monkeypatch.setattr(Desk, "confirm_discard", staticmethod(lambda w: True))
     assert desk.sign_out() is not None and desk.window is None
+
+
+def test_the_first_administrator_is_created_off_the_gui_thread(qtbot, ui_db_url):
+    import threading
+
+    from ui.tasks import TaskRunner
+
+    release, threads = threading.Event(), []
+
+    def create(name, full, secret):  # held until the test lets it go
+        threads.append(threading.current_thread())
+        assert release.wait(10)
+        return Workspace.create_first_admin(ui_db_url, name, full, secret)
+
+    runner = TaskRunner()
+    dialog = FirstAdminDialog(create, runner=runner)
+    qtbot.addWidget(dialog)
+    dialog.username.setText("helen.firth")
+    dialog.full_name.setText("Helen Firth")
+    for field in (dialog.password, dialog.again):
+        field.setText(PASSWORD)
+    dialog.create()
+    qtbot.waitUntil(lambda: bool(threads))
+    assert not dialog.isEnabled() and dialog.result() == 0  # working, and the GUI answers
+    assert threads[0] is not threading.main_thread()
+    release.set()
+    qtbot.waitUntil(lambda: dialog.result() == dialog.DialogCode.Accepted)
+    assert dialog.workspace.actor.username == "helen.firth" and dialog.username.text()
+    dialog.workspace.close()
+    runner.wait_for_all()
