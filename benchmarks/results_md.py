@@ -133,9 +133,11 @@ KNOWN_REASONS: dict[tuple[str, str | None], str] = {
         "as the first page: a kept statement and tuple rows; the connection check-out round "
         "trip on PostgreSQL is the rest.",
     ("performance report PDF", None):
-        "case handling (`case_performance.case_handling_in`) joins every case ever received to "
-        "its service and filters by date inside the sums, once per year compared: linear in all "
-        "cases; date ranges in the WHERE (served by the received_at index) would fix it.",
+        "the call-to-case ledger reads every answered queue attempt of both years compared and "
+        "matches the year's calls to them in Python (a few seconds a year at council scale), "
+        "on top of case handling joining the span's cases to their services: a daily ledger "
+        "rollup kept by the import and by each call save (as daily_call_rollup is for the "
+        "queue figures) would make the ledger a few hundred rows a year.",
     ("app memory, case list open", None):
         "the list model holds more rows than are shown: loading pages lazily would fix it.",
     ("db upgrade, nothing to do", None):

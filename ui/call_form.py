@@ -31,6 +31,7 @@ from contactdesk.dtos.catalogue import AddressMatch, CategoryInfo, ServiceInfo
 from .call_confirmation import confirmation_for, with_due_date
 from .call_draft import DraftFile
 from .call_form_layout import FIELD_LABELS, FIELD_WIDGETS, CallFormLayout
+from .callback_request import CallFormCallbacks
 from .caller_panel import CallerHistoryPanel
 from .completers import AddressCompleter
 from .field_messages import FORM_STYLE
@@ -121,6 +122,8 @@ class CallForm(QWidget):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(self.save)
+        # "Request callback" beside Save (ui/callback_request.py).
+        self.callbacks = CallFormCallbacks(self, workspace, runner)
         self._load_catalogue()
 
     # -- the call ------------------------------------------------------------------

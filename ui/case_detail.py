@@ -29,6 +29,7 @@ from contactdesk.dtos.changes import Changed, OpChanges
 from contactdesk.workspace import ELSEWHERE
 
 from .call_draft import DraftFile
+from .callback_request import ask_for_case, request_button
 from .case_conflict import Choice, ConflictDialog, PendingWrite, changes_since
 from .case_edit_draft import CaseEditDraft
 from .case_format import (
@@ -172,6 +173,9 @@ class CaseDetailView(QWidget):
         self.also_open_by = AlsoOpenBy(self._workspace, self._runner, body)
         header_row.addWidget(self.also_open_by)
         header_row.addStretch(1)
+        self.callback_button = request_button(self, self.request_callback,
+                                              "caseRequestCallbackButton")
+        header_row.addWidget(self.callback_button)
         # Left: the case and what was said about it; right: what to do with it; below: what was done.
         left, right = QVBoxLayout(), QVBoxLayout()
         left.addLayout(self._facts)
@@ -265,6 +269,16 @@ class CaseDetailView(QWidget):
     @property
     def current_reference(self) -> str | None:
         return self._reference
+
+    def request_callback(self) -> None:
+        """Ctrl+Shift+B: ring this case's caller back (number prefilled from the case)."""
+        if self.detail is None:
+            return
+        reference = self.detail.summary.reference
+        ask_for_case(self, self._workspace, self._runner, reference,
+                     phone_display(self.detail.caller_phone),
+                     lambda text: self.window().statusBar().showMessage(text, 10_000)
+                     if hasattr(self.window(), "statusBar") else None)
 
     def _load(self) -> None:
         self._generation += 1

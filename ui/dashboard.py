@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from contactdesk.domain.call_metrics import BASIS_FORMULAS, Basis, Definition
 from contactdesk.domain.permissions import Permission
 from contactdesk.domain.working_time import LONDON
+from contactdesk.dtos.callbacks import KEPT_ON_TIME_DEFINITION
 from contactdesk.dtos.changes import Changed, OpChanges
 from contactdesk.dtos.stats import NO_DATA, StatsQuery
 
@@ -45,6 +46,7 @@ from .dashboard_parts import (
     threshold_text,
 )
 from .dashboard_sections import DashboardSections
+from .ledger_panel import LedgerPanel
 
 REFRESH_MS = 60_000
 DAYS_CHARTED = 30
@@ -148,6 +150,12 @@ class DashboardView(QWidget):
         tiles.setSpacing(8)
         for tile in self.tiles.values():
             tiles.addWidget(tile, 1)
+        # Callbacks kept on time, beside service level (services/callbacks.py).
+        self.callbacks_tile = Tile("callbacks_kept", "Callbacks kept on time",
+                                   KEPT_ON_TIME_DEFINITION, self)
+        for pair in (self.tiles["service_level"], self.callbacks_tile):
+            pair.title.setWordWrap(True)  # so eight tiles fit 1280 pixels at 150% too
+        tiles.insertWidget(list(self.tiles).index("service_level") + 1, self.callbacks_tile, 1)
         self.gap_text = QLabel(self)  # why a tile reads "no data"
         self.gap_text.setObjectName("dashboardGaps")
         self.gap_text.setWordWrap(True)
@@ -174,6 +182,9 @@ class DashboardView(QWidget):
         charts.addWidget(self.day_chart)
 
         self.sections = DashboardSections(self)
+        # The call-to-case ledger: a page of its own, loading its own figures.
+        self.ledger = LedgerPanel(workspace, runner, self.sections)
+        self.sections.addTab(self.ledger, "Call &ledger")
         # The parts the dashboard fills in, by their names.
         self.ytd_model, self.ytd_caption = self.sections.ytd_model, self.sections.ytd_caption
         self.queue_model, self.agent_model = self.sections.queue_model, self.sections.agent_model
@@ -246,13 +257,16 @@ class DashboardView(QWidget):
         self._show_definition(definition)
         day = self.shown_day()
         stats = self._workspace.stats
-        self._load("today", lambda: stats.call_stats(
-            StatsQuery(day, day, definition, by="hour")), self._show_today)
+        # Callbacks kept on time comes with the day's figures it sits beside.
+        kept = self._workspace.callbacks.callbacks_kept_on_time
+        self._load("today", lambda: (stats.call_stats(
+            StatsQuery(day, day, definition, by="hour")), kept(day, day)), self._show_today)
         first = day - timedelta(days=DAYS_CHARTED - 1)
         self._load("days", lambda: stats.call_stats(StatsQuery(first, day, definition, by="day")),
                    lambda found: self._show_days(found, first))
         self._load("ytd", lambda: stats.year_to_date(day, definition), self._show_ytd)
         self._load_groups()
+        self.ledger.show_day(day)
 
     def refresh_by_timer(self) -> None:
         """The minute's refresh: follow the clock past midnight; skip what is still loading."""
@@ -305,7 +319,9 @@ class DashboardView(QWidget):
             chart.line.setName(f"% answered within {t} s ({definition.basis.value})")
         self.basis.setToolTip(self._basis_tooltip())
 
-    def _show_today(self, stats) -> None:
+    def _show_today(self, loaded) -> None:
+        stats, kept = loaded
+        self._show_callbacks(kept)
         figures, c = stats.figures, stats.figures.counts
         day = self.shown_day()
         self.heading.setText(f"Today at a glance: {long_date(day)}" if day == self._today()
@@ -335,6 +351,13 @@ class DashboardView(QWidget):
                                  [self._level(stats, by_hour.get(h)) for h in hours],
                                  note=f"{day.day} {day:%b}, " + ("by the hour the call joined the queue"
                                                                  if c.offered else "no calls"))
+
+    def _show_callbacks(self, figure) -> None:
+        if figure.due:
+            self.callbacks_tile.set_value(percent(figure.share),
+                                          f"{figure.kept} of {figure.due} kept")
+        else:
+            self.callbacks_tile.set_value(NO_DATA, "no callback was due")
 
     def _show_days(self, stats, first: date) -> None:
         by_day = {_as_date(day): f for day, f in stats.groups}

@@ -23,6 +23,7 @@ from contactdesk.dtos.telephony_live import (
     CONNECTED,
     Answered,
     ConnectionState,
+    DialResult,
     Ended,
     MissedRing,
     Ringing,
@@ -106,6 +107,8 @@ class IncomingCallBanner(QFrame):
 
 
 class ScreenPop(QObject):
+    dialResult = Signal(object)  # a click-to-dial's outcome, for the callback list
+
     def __init__(self, window):
         super().__init__(window)
         self.window = window
@@ -174,6 +177,9 @@ class ScreenPop(QObject):
     # -- what the phone says ---------------------------------------------------------------------
     def _heard(self, event) -> None:
         if not self.bridge.open:
+            return
+        if isinstance(event, DialResult):
+            self.dialResult.emit(event)
             return
         if isinstance(event, Ringing):
             self.ringing = event

@@ -48,6 +48,7 @@ class MainWindow(QMainWindow):
     complaints = _page_part("complaints", "The complaints register.")
     reports = _page_part("reports", "The Reports tab.")
     privacy = _page_part("privacy", "Subject access and retention (administrators).")
+    callbacks = _page_part("callbacks", "The callbacks to ring.")
 
     def __init__(self, workspace, runner: TaskRunner, user=None, parent: QWidget | None = None):
         # The window is the signed-in person's: ``user``, when given, must be that person.
@@ -88,6 +89,9 @@ class MainWindow(QMainWindow):
         self._add_view("Complaints", "complaints", "complaints_page", "ComplaintsPage",
                        "Complaints register (Ctrl+Shift+F); log one with Ctrl+Shift+N")
         self._add_view("&Reports", "reports", "reports_view", "ReportsView")
+        if workspace.may(Permission.WORK_CASES):
+            self._add_page("Callbacks", self._build_callbacks, ("callbacks",),
+                           "Callbacks to ring, overdue first")
         from .privacy_page import PrivacyPage
 
         if PrivacyPage.shown_to(workspace):
@@ -190,6 +194,14 @@ class MainWindow(QMainWindow):
         case_list.caseActivated.connect(self.open_case)
         if self._case_drafts is not None:
             case_detail.keep_drafts(self._case_drafts)
+        return page
+
+    def _build_callbacks(self) -> QWidget:
+        from .callback_list import CallbackListView
+
+        page = self._parts["callbacks"] = CallbackListView(self.workspace, self.runner)
+        page.phone_line = lambda: self.screen_pop.line  # None without telephony: dial by hand
+        self.screen_pop.dialResult.connect(page.dial_result)
         return page
 
     def _build_view(self, name: str, module: str, class_name: str) -> QWidget:

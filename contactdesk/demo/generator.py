@@ -12,8 +12,10 @@ The same transaction fills a telephony feed, source ``demo-pbx`` (``telephony``)
 queue attempts from 1 April of the previous financial year to yesterday, so the
 year-to-date figures have last year to compare with. On the run's own days the
 answered attempts are the demo's phone calls (same times, waits, talk and agents'
-usernames) and the model adds the callers who hung up or left the queue; the
-days before are the model's alone. Days the feed already holds are left alone.
+usernames) and the model adds the callers who hung up or left the queue (and a few it
+answered with nothing logged); the days before are the model's alone. Days the feed
+already holds are left alone. The run's days are modelled before the calls are written,
+so each call carries its attempt's callid as the screen pop stores it (``call_links``).
 """
 
 from __future__ import annotations
@@ -33,12 +35,13 @@ from ..domain.working_time import LONDON
 from ..dtos.changes import Changed
 from ..persistence.models import CallAttempt, Case, Property
 from ..telephony.store import local_day_and_hour, refresh_wait_days
+from .call_links import UNLOGGED_SHARE, add_case_contacts, carry_queue_call_ids
 from .complaints import add_demo_complaints
 from .passwords import demo_password_in_use, remember_demo_password
 from .plan import Plan
 from .planner import Planner
 from .progress import Progress, Report
-from .telephony import REVS_GROUPS, SOURCE, CallCentre
+from .telephony import REVS_GROUPS, SOURCE, CallCentre, Day
 from .world import World
 from .writer import insert_attempts, write_plan
 
@@ -94,6 +97,9 @@ def generate_demo_data(ctx: ServiceContext, days: int = 30, seed: int = 2026,
         world = World.load(session)
         steps.stage("plan")
         plan = Planner(random.Random(seed), world, today, days).run(steps)
+        links = random.Random(seed + 2)  # its own draws: the plan above stays as it was
+        add_case_contacts(plan, links)
+        feed = _model_logged_days(session, world, plan, seed, today, links) if telephony else None
         steps.stage("write")
         written = write_plan(session, world, plan, ctx.actor, steps)
         if written.users:
@@ -101,7 +107,7 @@ def generate_demo_data(ctx: ServiceContext, days: int = 30, seed: int = 2026,
         steps.stage("complaints")
         add_demo_complaints(session, world, random.Random(seed + 1), today, days)
         steps.stage("telephony")
-        attempts = _write_telephony(session, world, plan, seed, today, steps) if telephony else 0
+        attempts = _write_telephony(session, feed, steps) if feed else 0
         summary = DemoSummary(**written._asdict(), attempts=attempts,
                               demo_password=demo_password_in_use(session))
         steps.stage("commit")
@@ -116,34 +122,56 @@ def telephony_start(today: date) -> date:
     return date(financial_year_start(today - timedelta(days=1)).year - 1, 4, 1)
 
 
-def _write_telephony(session: Session, world: World, plan: Plan, seed: int, today: date,
-                     steps: Progress) -> int:
-    """Fill ``demo-pbx`` up to yesterday, after the last day it holds; the attempts added."""
+@dataclass
+class _Feed:
+    """The span of ``demo-pbx`` to fill and the run's own days, modelled before the calls are
+    written so that each call can carry its attempt's callid."""
+
+    centre: CallCentre
+    days: list[date]
+    logged_days: dict[date, Day]
+
+
+def _model_logged_days(session: Session, world: World, plan: Plan, seed: int, today: date,
+                       rng: random.Random) -> _Feed | None:
+    """The feed's days after the last day it holds, up to yesterday; the run's own days
+    modelled with their logged calls, which get their attempts' callids."""
     last = today - timedelta(days=1)
     first = telephony_start(today)
     usernames = [u.username for u in world.users]
     logged: dict[date, list[tuple]] = defaultdict(list)
-    for call in plan.calls:
+    keys: dict[date, dict[tuple, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for index, call in enumerate(plan.calls):
         if call.channel != "phone":
             continue
         entered = int(call.started_at.timestamp())
         talk = int((call.ended_at - call.answered_at).total_seconds())
-        logged[local_day_and_hour(entered)[0]].append((
-            entered, round(call.wait_seconds or 0), talk, usernames[call.agent],
-            call.category.group in REVS_GROUPS))
+        day = local_day_and_hour(entered)[0]
+        logged[day].append((entered, round(call.wait_seconds or 0), talk, usernames[call.agent],
+                            call.category.group in REVS_GROUPS))
+        keys[day][entered, usernames[call.agent]].append(index)
     if logged:
         first = min(first, min(logged))
     held = session.scalar(select(func.max(CallAttempt.local_day)).where(CallAttempt.source == SOURCE))
     if held is not None:
         first = max(first, held + timedelta(days=1))
     if first > last:
-        return 0
+        return None
     agents = [u.username for u in world.users if u.role == "agent"] or usernames
     centre = CallCentre(seed, agents, hours=world.hours)
     days = list(centre.working_days(first, last))
+    modelled = {day: centre.day_with_calls(day, logged[day], unlogged=UNLOGGED_SHARE)
+                for day in days if day in logged}
+    carry_queue_call_ids(plan, modelled, keys, rng)
+    return _Feed(centre, days, modelled)
+
+
+def _write_telephony(session: Session, feed: _Feed, steps: Progress) -> int:
+    """Fill ``demo-pbx`` over the feed's days; the attempts added."""
+    centre, days = feed.centre, feed.days
     filled = []
     for done, day in enumerate(days, 1):  # modelling the days: about two thirds of the stage
-        filled.append(centre.day_with_calls(day, logged[day]) if day in logged else centre.day(day))
+        filled.append(feed.logged_days.get(day) or centre.day(day))
         if done % 20 == 0:
             steps.part(2 * done, 3 * len(days))
     records = centre.records(filled)

@@ -37,6 +37,8 @@ class CallPlan:
     key: str
     summary: str | None = None
     case: int | None = None  # index into plan.cases
+    added_to: int | None = None  # index into plan.cases: an open case the call was added to
+    queue_call_id: str | None = None  # its answered attempt's callid, as the screen pop stores it
 
 
 @dataclass(slots=True)

@@ -345,14 +345,16 @@ class CallCentre:
                     entered + wait + talk))
         return Day(day, opens, calls, shifts)
 
-    def day_with_calls(self, day: date, answered: Iterable[tuple[int, int, int, str | None, bool]]) -> Day:
+    def day_with_calls(self, day: date, answered: Iterable[tuple[int, int, int, str | None, bool]],
+                       unlogged: float = 0.0) -> Day:
         """``day`` with its answered callers given (the demo's logged phone calls), as
         (entered, wait, talk, agent, about revenues or benefits) each; the model adds the
         callers who were not answered, about as many as it would have for that volume.
 
         Of the calls about council tax, business rates or benefits, enough go to
         ``revs-bens`` to make it about 15% of the day's calls; the rest came in through
-        ``council-main``.
+        ``council-main``. ``unlogged`` keeps that share of the model's own answered callers:
+        calls an agent answered and logged nothing for.
         """
         given = list(answered)
         revenues = sum(1 for *_, about in given if about)
@@ -361,7 +363,7 @@ class CallCentre:
         calls = [(entered, REVS if about and rand() < share else MAIN, ANSWERED, wait, talk, agent,
                   entered + wait + talk) for entered, wait, talk, agent, about in given]
         model = self.day(day, volume=round(len(given) / ANSWERED_SHARE))
-        calls += [c for c in model.calls if c[2] != ANSWERED]
+        calls += [c for c in model.calls if c[2] != ANSWERED or (unlogged and rand() < unlogged)]
         calls.sort(key=lambda c: c[0])
         return Day(day, model.opens, calls, model.shifts)
 

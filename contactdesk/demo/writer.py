@@ -178,7 +178,7 @@ def write_plan(session: Session, world: World, plan: Plan, actor: Actor,
          "caller_id": caller_ids[c.caller] if c.caller is not None else None,
          "category_id": c.category.id, "started_at": c.started_at, "answered_at": c.answered_at,
          "ended_at": c.ended_at, "wait_seconds": c.wait_seconds, "outcome": c.outcome,
-         "summary": c.summary, "idempotency_key": c.key}
+         "summary": c.summary, "idempotency_key": c.key, "queue_call_id": c.queue_call_id}
         for i, c in enumerate(plan.calls)
     ])
     # Each phone call as the app's call timer records it when a call is logged (log_call).
@@ -240,6 +240,9 @@ def write_plan(session: Session, world: World, plan: Plan, actor: Actor,
         notes.extend({"case_id": case_id, "author_id": user_id[author], "visibility": visibility,
                       "body": body, "created_at": at} for author, visibility, body, at in c.notes)
 
+    # Chasers and repeat reports: calls added to a case already open.
+    links.extend({"call_id": call_ids[i], "case_id": case_ids[c.added_to], "link": "added"}
+                 for i, c in enumerate(plan.calls) if c.added_to is not None)
     progress.part(4, 8)
     _insert(session, Case.__table__, case_rows)
     _insert(session, CallCase.__table__, links)

@@ -30,6 +30,7 @@ AUDITED_TABLES: dict[str, tuple[str, ...]] = {
     "callers": ("id",), "calls": ("id",), "call_cases": ("call_id", "case_id"),
     "cases": ("id",), "case_notes": ("id",), "case_status_history": ("id",),
     "case_holds": ("id",), "complaints": ("id",), "complaint_stages": ("id",),
+    "callbacks": ("id",), "callback_attempts": ("id",),
     "settings": ("key",), "streets": ("usrn",), "properties": ("uprn",),
 }
 # Reads and exports of personal data, and retention's anonymising (record_access).

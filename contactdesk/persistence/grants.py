@@ -74,6 +74,11 @@ def _grants() -> list[Grant]:
     add("callers", "UPDATE", DESK, _CALLER_COLUMNS)
     add("case_holds", "UPDATE", DESK, ("ended_at", "due_after", "ended_by_id"))
     add("call_cases", "UPDATE", DESK, ("link",))
+    # Callbacks: asked for, claimed and rung by the desk; each try is a new row.
+    add(("callbacks", "callback_attempts"), "SELECT", DESK)
+    add(("callbacks", "callback_attempts"), "INSERT", DESK)
+    add("callbacks", "UPDATE", DESK, ("status", "failed_attempts", "claimed_by_id", "claimed_at",
+                                      "closed_at", "version"))
     # Who has which case open: everyone reads, each login writes its own rows (row security).
     for privilege in ("SELECT", "INSERT", "DELETE"):
         add("case_viewers", privilege, DESK)

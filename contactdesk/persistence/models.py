@@ -233,6 +233,60 @@ class CallCase(Base):
     link: Mapped[str] = mapped_column(String(10), default="created")
 
 
+CALLBACK_STATUSES = ("waiting", "done", "failed", "cancelled")
+CALLBACK_OUTCOMES = ("spoke", "no_answer", "wrong_number", "left_message")
+
+
+class Callback(Base):
+    """A caller to ring back, asked for from a call or a case (services/callbacks.py).
+
+    ``claimed_by_id`` is the agent ringing it now, so two agents never ring the same caller.
+    """
+
+    __tablename__ = "callbacks"
+    __table_args__ = (
+        CheckConstraint(_in("status", CALLBACK_STATUSES), name="status_known"),
+        CheckConstraint("failed_attempts >= 0", name="failed_attempts_not_negative"),
+        Index("ix_callbacks_status_due_at", "status", "due_at"),
+        Index("ix_callbacks_due_at", "due_at"),  # the figure: callbacks due in a period
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"),
+                                                index=True)
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id", ondelete="SET NULL"))
+    phone_e164: Mapped[str] = mapped_column(String(limits.PHONE_E164))
+    reason: Mapped[str] = mapped_column(String(limits.REASON))
+    as_soon_as_possible: Mapped[bool] = mapped_column(Boolean, default=False)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(12), default="waiting")
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class CallbackAttempt(Base):
+    """One try at a callback: when, by whom, how it went."""
+
+    __tablename__ = "callback_attempts"
+    __table_args__ = (CheckConstraint(_in("outcome", CALLBACK_OUTCOMES), name="outcome_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    callback_id: Mapped[int] = mapped_column(ForeignKey("callbacks.id", ondelete="CASCADE"),
+                                             index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    outcome: Mapped[str] = mapped_column(String(12))
+    # How the phone system's Originate ended, when the desk dialled it.
+    dial_result: Mapped[str | None] = mapped_column(String(limits.REASON))
+
+
 class Case(Base):
     __tablename__ = "cases"
     __table_args__ = (

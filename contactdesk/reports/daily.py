@@ -8,18 +8,24 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
+from ..dtos.callbacks import KeptOnTime
 from ..dtos.complaints_register import ComplaintReport
+from ..dtos.ledger import LedgerFigures
 from ..dtos.reports import DailyReportData, DailySummary
 from ..dtos.stats import NO_DATA
 from ..formats import count, percent, seconds
+from .callbacks import callbacks_day
 from .charts import calls_and_service_level
+from .ledger import ledger_day
 from .pdf import PAGE, ReportFrame, escape, styles, table, write_pdf
 
 WIDTH = PAGE[0] - 32 * mm
 
 
-def render_daily(data: DailyReportData, out: Path | str, *, generated_at: datetime) -> Path:
-    """Write the day's summary PDF at ``out``."""
+def render_daily(data: DailyReportData, out: Path | str, *, generated_at: datetime,
+                 ledger: LedgerFigures | None = None,
+                 callbacks: KeptOnTime | None = None) -> Path:
+    """Write the day's summary PDF at ``out`` (with the call-to-case ledger when given)."""
     definition, summary = data.definition, data.summary
     frame = ReportFrame(
         title=f"Daily call summary, {data.day:%d %B %Y}", council_name=data.council_name,
@@ -28,7 +34,12 @@ def render_daily(data: DailyReportData, out: Path | str, *, generated_at: dateti
                     "agents from calls logged in ContactDesk. Times are UK local time."),
         generated_at=generated_at)
     threshold = f"{definition.threshold_seconds:g}"
-    return write_pdf(out, frame, _story(summary, data.complaints, threshold))
+    story = _story(summary, data.complaints, threshold)
+    if callbacks is not None:  # beside the call handling figures
+        story += callbacks_day(callbacks, WIDTH)
+    if ledger is not None:
+        story += ledger_day(ledger, WIDTH)
+    return write_pdf(out, frame, story)
 
 
 def _story(summary: DailySummary, complaints: ComplaintReport, threshold: str) -> list:

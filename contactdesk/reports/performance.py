@@ -14,7 +14,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph
 
 from ..domain.call_metrics import Comparison, financial_year_start, year_earlier
+from ..dtos.callbacks import KeptOnTime
 from ..dtos.complaints_register import ComplaintReport
+from ..dtos.ledger import LedgerComparison
 from ..dtos.reports import CaseComparison, PerformanceReportData
 from ..dtos.stats import NO_DATA, YearToDate
 from ..formats import count, percent, points, seconds
@@ -24,7 +26,8 @@ WIDTH = PAGE[0] - 32 * mm
 
 
 def render_performance(data: PerformanceReportData, out: Path | str, *,
-                       generated_at: datetime) -> Path:
+                       generated_at: datetime, ledger: LedgerComparison | None = None,
+                       callbacks: tuple[KeptOnTime, KeptOnTime] | None = None) -> Path:
     """Write the performance report at ``out``: the span beside the same span a year earlier."""
     date_from, date_to = data.date_from, data.date_to
     last_from, last_to = year_earlier(date_from), year_earlier(date_to)
@@ -41,8 +44,16 @@ def render_performance(data: PerformanceReportData, out: Path | str, *,
                               f"{_day(last_from)} to {_day(last_to)}"), s["subtitle"])]
     spans = (date_from, date_to, last_from, last_to)
     story += _call_handling(data.calls, spans)
+    if callbacks is not None:  # this year's and last year's, beside the call handling
+        from .callbacks import callbacks_compared
+
+        story += callbacks_compared(*callbacks, spans, WIDTH)
     story += _case_handling(data.cases, spans)
     story += _complaints(data.complaints, data.complaints_last_year, spans)
+    if ledger is not None:
+        from .ledger import ledger_compared  # (which uses this module's cells)
+
+        story += ledger_compared(ledger, spans, WIDTH)
     return write_pdf(out, frame, story)
 
 

@@ -26,7 +26,9 @@ from ..reports.complaints import render_complaints
 from ..reports.daily import render_daily
 from ..reports.performance import render_performance
 from .access_log import record_export
+from .call_ledger import ledger_compared_in, ledger_in
 from .call_stats import compare_with_year_earlier_in
+from .callbacks import kept_on_time
 from .case_performance import case_handling_compared_in
 from .complaint_register import complaint_report_in
 from .daily_summary import daily_summary_in
@@ -46,7 +48,10 @@ def daily_report(ctx: ServiceContext, day: date, out: Path | str,
         summary = daily_summary_in(session, day, definition)
         data = DailyReportData(council_name=summary.council_name, definition=definition,
                                summary=summary, complaints=complaint_report_in(session, day, day))
-    written = render_daily(data, out, generated_at=_generated(ctx))
+        ledger = ledger_in(session, day, day)
+        callbacks = kept_on_time(session, day, day, ctx.now())
+    written = render_daily(data, out, generated_at=_generated(ctx), ledger=ledger,
+                           callbacks=callbacks)
     record_export(ctx, "daily_report", written, f"call summary for {day}")
     return written
 
@@ -68,7 +73,12 @@ def performance_report(ctx: ServiceContext, date_from: date, date_to: date, out:
             complaints=complaint_report_in(session, date_from, date_to),
             complaints_last_year=complaint_report_in(session, year_earlier(date_from),
                                                      year_earlier(date_to)))
-    written = render_performance(data, out, generated_at=_generated(ctx))
+        ledger = ledger_compared_in(session, date_from, date_to)
+        callbacks = (kept_on_time(session, date_from, date_to, ctx.now()),
+                     kept_on_time(session, year_earlier(date_from), year_earlier(date_to),
+                                  ctx.now()))
+    written = render_performance(data, out, generated_at=_generated(ctx), ledger=ledger,
+                                 callbacks=callbacks)
     record_export(ctx, "performance_report", written, f"{date_from} to {date_to}")
     return written
 

@@ -244,7 +244,7 @@ def test_refreshes_itself_while_shown_and_follows_the_clock(qtbot, supervisor, s
 def test_every_input_has_a_label_with_a_mnemonic_and_a_name(dashboard):
     inputs = [w for w in dashboard.findChildren(QAbstractSpinBox) + dashboard.findChildren(QComboBox)]
     buddies = {label.buddy(): label.text() for label in dashboard.findChildren(QLabel) if label.buddy()}
-    assert len(inputs) == 5
+    assert len(inputs) == 6  # five above the figures, and the call ledger's span
     for widget in inputs:
         assert "&" in buddies[widget] and widget.accessibleName(), widget.objectName()
     letters = [re.search(r"&(\w)", text).group(1).lower()

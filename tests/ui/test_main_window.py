@@ -194,7 +194,7 @@ def test_a_tab_is_built_when_first_shown_or_asked_for_and_not_before(qtbot, ui_d
     qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_F1)
     qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), KeyboardSheet))
     sheet = QApplication.activeModalWidget()
-    assert len(_built(window)) == window.tabs.count() == 8
+    assert len(_built(window)) == window.tabs.count() == 9
     assert {"Privacy tab", "Service deadlines tab", "Queue dashboard tab"} <= dict(sheet.areas).keys()
     sheet.reject()
     window.workspace.close()

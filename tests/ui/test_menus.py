@@ -86,7 +86,8 @@ def test_every_action_of_the_window_is_in_a_menu_with_its_shortcut(window):
     assert entries["Cases"] == [("Find case", "Ctrl+F"), ("Log complaint", "Ctrl+Shift+N"),
                                 ("Find complaint", "Ctrl+Shift+F")]
     assert entries["View"] == [("Call tab", "Ctrl+1"), ("Cases tab", "Ctrl+2"),
-                               ("Complaints tab", "Ctrl+3"), ("Reports tab", "Ctrl+4")]
+                               ("Complaints tab", "Ctrl+3"), ("Reports tab", "Ctrl+4"),
+                               ("Callbacks tab", "Ctrl+5")]
     assert entries["Help"] == [("Keyboard shortcuts", "F1"), ("About ContactDesk", "")]
     # An agent may not export or import: those commands are not offered at all.
     assert entries["File"] == [("Print report…", "Ctrl+P"), ("Save report as PDF…", "Ctrl+Shift+S"),
@@ -113,8 +114,12 @@ def test_ctrl_and_a_number_go_to_that_tab_ready_to_type(qtbot, window):
     assert window.tabs.currentWidget() is window.reports
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     assert window.tabs.currentIndex() == window.CALL_TAB
-    # An agent has four tabs: Ctrl+5 reaches nothing.
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentWidget() is window.callbacks
+    assert window.callbacks.isAncestorOf(QApplication.focusWidget())
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    # An agent has five tabs: Ctrl+6 reaches nothing.
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
     assert window.tabs.currentIndex() == window.CALL_TAB
 
 
@@ -126,7 +131,7 @@ def test_f1_shows_every_key_by_area_and_esc_closes_it(qtbot, window):
     text = sheet.text.toPlainText()
     areas = [area for area, _rows in sheet.areas]
     assert areas[:2] == ["Everywhere", "File menu"]
-    assert {"Call tab", "Cases tab", "Complaints tab", "Reports tab"} <= set(areas)
+    assert {"Call tab", "Cases tab", "Complaints tab", "Reports tab", "Callbacks tab"} <= set(areas)
     for action in window.actions():
         if shortcut_text(action):
             assert shortcut_text(action) in text and plain(action.text()) in text

@@ -130,8 +130,10 @@ def _check_feed(ctx: ServiceContext, summary) -> None:
     assert set(rows(ctx, select(ATTEMPT.c.call_id).where(ATTEMPT.c.source == APP_SOURCE))) == set(phone)
     demo_days = ATTEMPT.c.local_day >= TODAY - timedelta(days=3)
     feed = attempts(ctx, SOURCE, demo_days)
-    answered = sorted((a[2], a[6], a[7], a[8]) for a in feed if a[5] == "answered")
-    assert answered == sorted((a[2], a[6], a[7], a[8]) for a in app)
+    answered = Counter((a[2], a[6], a[7], a[8]) for a in feed if a[5] == "answered")
+    logged = Counter((a[2], a[6], a[7], a[8]) for a in app)
+    # ... and a few answered with nothing logged (the call ledger's target: under 2%).
+    assert not logged - answered and 0 < (answered - logged).total() < 0.02 * len(app)
     assert 0.005 < sum(1 for a in feed if a[5] == "abandoned") / len(feed) < 0.05
     usernames = {name for (name,) in rows(ctx, select(User.username))}
     agents = {name for (name,) in rows(ctx, select(ATTEMPT.c.agent).distinct()
