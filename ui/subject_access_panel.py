@@ -73,6 +73,11 @@ def result_rows(records: SubjectRecords) -> list[ResultRow]:
                               CHECK_FLAG if checked else ""))
     rows += [ResultRow("Complaint", c.reference, c.received_on, f"{c.service}: {c.description}",
                        CHECK_FLAG if c.check else "") for c in records.complaints]
+    for back in records.callbacks:
+        checked = back.check or any(a.check for a in back.attempts)
+        rows.append(ResultRow("Callback", back.case_reference or f"callback {back.id}",
+                              back.requested_at, f"{back.status}: {back.reason}",
+                              CHECK_FLAG if checked else ""))
     rows += [ResultRow("Mentioned in", m.reference, m.at,
                        f"{'; '.join(m.places)}: {' | '.join(m.excerpts)}", MENTION_FLAG)
              for m in records.mentions]
@@ -224,7 +229,9 @@ class SubjectAccessPanel(QWidget):
         self.summary.setText(
             f"{records.request_id}: {_n(counts['callers'], 'caller record')}, "
             f"{_n(counts['calls'], 'call')}, {_n(counts['cases'], 'case')} "
-            f"({_n(counts['notes'], 'note')}) and {_n(counts['complaints'], 'complaint')} held; "
+            f"({_n(counts['notes'], 'note')}) and {_n(counts['complaints'], 'complaint')} held"
+            + (f", with {_n(counts['callbacks'], 'callback')}" if counts["callbacks"] else "")
+            + "; "
             f"{_n(records.checks, 'entry', 'entries')} of theirs to read before disclosing. "
             f"Other people's records mentioning them: {counts['mentions']}"
             + (f", marked \"{MENTION_FLAG}\"." if counts["mentions"] else "."))

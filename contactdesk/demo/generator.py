@@ -36,6 +36,7 @@ from ..dtos.changes import Changed
 from ..persistence.models import CallAttempt, Case, Property
 from ..telephony.store import local_day_and_hour, refresh_wait_days
 from .call_links import UNLOGGED_SHARE, add_case_contacts, carry_queue_call_ids
+from .callbacks import add_demo_callbacks
 from .complaints import add_demo_complaints
 from .passwords import demo_password_in_use, remember_demo_password
 from .plan import Plan
@@ -106,6 +107,7 @@ def generate_demo_data(ctx: ServiceContext, days: int = 30, seed: int = 2026,
             remember_demo_password(session)
         steps.stage("complaints")
         add_demo_complaints(session, world, random.Random(seed + 1), today, days)
+        add_demo_callbacks(session, random.Random(seed + 3), today, days)  # draws of its own
         steps.stage("telephony")
         attempts = _write_telephony(session, feed, steps) if feed else 0
         summary = DemoSummary(**written._asdict(), attempts=attempts,

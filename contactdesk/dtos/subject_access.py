@@ -106,11 +106,42 @@ class ComplaintRecord:
 
 
 @dataclass(frozen=True)
+class CallbackAttemptRecord:
+    """One try at ringing the person back."""
+
+    at: datetime
+    by: str | None             # staff acting in their role
+    outcome: str               # as the desk words it: "no answer", "spoke to the caller"
+    dial_result: str | None    # what the phone system said, when the desk dialled
+    check: str = ""
+
+
+@dataclass(frozen=True)
+class CallbackRecord:
+    """A call back asked for: to the person's number, or on their case or call."""
+
+    id: int
+    relation: str              # why the callback is the person's
+    requested_at: datetime
+    requested_by: str | None
+    phone: str                 # E.164; REDACTED when the number is not the person's
+    reason: str
+    due_at: datetime
+    as_soon_as_possible: bool
+    status: str                # waiting, done, failed, cancelled
+    closed_at: datetime | None
+    case_reference: str | None
+    call_id: int | None
+    attempts: tuple[CallbackAttemptRecord, ...]
+    check: str = ""
+
+
+@dataclass(frozen=True)
 class Mention:
     """Someone else's record whose text names the person: to be checked, never sent as it is."""
 
-    kind: str                  # "case", "call" or "complaint"
-    reference: str             # a case or complaint reference, or "call 123"
+    kind: str                  # "case", "call", "callback" or "complaint"
+    reference: str             # a case or complaint reference, "call 123" or "callback 7"
     at: datetime | date
     places: tuple[str, ...]    # where in the record: "case description", "note of 3 Nov 2026"
     matched: tuple[str, ...]   # what was found: "phone", "name", "email"
@@ -128,23 +159,30 @@ class SubjectRecords:
     cases: tuple[CaseRecord, ...]
     complaints: tuple[ComplaintRecord, ...]
     mentions: tuple[Mention, ...]
+    callbacks: tuple[CallbackRecord, ...] = ()
 
     @property
     def record_count(self) -> int:
-        """Callers, calls, cases (with their notes and history) and complaints found."""
-        return len(self.callers) + len(self.calls) + len(self.cases) + len(self.complaints)
+        """Callers, calls, cases (with their notes and history), complaints and callbacks
+        (with their attempts) found."""
+        return (len(self.callers) + len(self.calls) + len(self.cases) + len(self.complaints)
+                + len(self.callbacks))
 
     @property
     def checks(self) -> int:
         """Records of the person's own whose free text should be read before disclosing."""
         entries = sum(1 for case in self.cases for entry in case.entries if entry.check)
-        return entries + sum(1 for group in (self.calls, self.cases, self.complaints)
+        entries += sum(1 for back in self.callbacks for attempt in back.attempts
+                       if attempt.check)
+        return entries + sum(1 for group in (self.calls, self.cases, self.complaints,
+                                             self.callbacks)
                              for record in group if record.check)
 
     def counts(self) -> dict[str, int]:
         return {"callers": len(self.callers), "calls": len(self.calls), "cases": len(self.cases),
                 "notes": sum(1 for c in self.cases for e in c.entries if e.kind == "note"),
-                "complaints": len(self.complaints), "mentions": len(self.mentions)}
+                "complaints": len(self.complaints), "callbacks": len(self.callbacks),
+                "mentions": len(self.mentions)}
 
 
 @dataclass(frozen=True)

@@ -28,11 +28,30 @@ KEPT_FIELDS = frozenset({
     "agent_id", "created_by_id", "updated_by_id", "changed_by_id", "changed_at",
     "author_id", "visibility", "duplicate_of_id", "version", "anonymised_at", "due_before",
     "due_after", "started_by_id", "ended_by_id", "idempotency_key",
+    # callbacks and their tries
+    "as_soon_as_possible", "failed_attempts", "requested_by_id", "requested_at",
+    "claimed_by_id", "claimed_at", "callback_id", "at",
 })
 
-# The audit rows about one case (``:case_id``) that still hold their values.
-# db/versions/0007 keeps a copy in the database function that checks the rows given.
-RELATED_ROWS = """
+# The calls of one case that served only anonymised cases (retention clears them).
+_CLEARED_CALLS = """SELECT mine.call_id FROM call_cases mine
+            WHERE mine.case_id = :case_id AND NOT EXISTS (
+                  SELECT 1 FROM call_cases other JOIN cases c ON c.id = other.case_id
+                   WHERE other.call_id = mine.call_id AND c.anonymised_at IS NULL)"""
+# Callbacks on the case, or asked for on one of those calls with no case.
+_CASE_CALLBACKS = ("SELECT b.id FROM callbacks b WHERE b.case_id = :case_id OR "
+                   f"(b.case_id IS NULL AND b.call_id IN ({_CLEARED_CALLS}))")
+CALLBACK_ROWS = f"""
+    OR (a.entity = 'callbacks' AND a.entity_id IN
+          (SELECT CAST(id AS TEXT) FROM ({_CASE_CALLBACKS}) theirs))
+    OR (a.entity = 'callback_attempts' AND a.entity_id IN
+          (SELECT CAST(t.id AS TEXT) FROM callback_attempts t
+            WHERE t.callback_id IN ({_CASE_CALLBACKS})))"""
+
+# The audit rows about one case (``:case_id``) that still hold their values; ``{callbacks}``
+# is CALLBACK_ROWS since db/versions/0016 (0007 made the database function without it).
+# db/versions/0007 and 0016 keep a copy in the database function that checks the rows given.
+_RELATED_ROWS = """
 SELECT a.id, a.action, a.field, a.old_value, a.new_value FROM audit_log a
  WHERE a.values_salt IS NOT NULL AND (
        (a.entity = 'cases' AND a.entity_id = CAST(:case_id AS TEXT))
@@ -52,9 +71,11 @@ SELECT a.id, a.action, a.field, a.old_value, a.new_value FROM audit_log a
                    WHERE other.call_id = mine.call_id AND c.anonymised_at IS NULL)))
     OR (a.entity = 'callers' AND a.entity_id IN
           (SELECT CAST(c.caller_id AS TEXT) FROM cases c JOIN callers p ON p.id = c.caller_id
-            WHERE c.id = :case_id AND p.anonymised_at IS NOT NULL)))
+            WHERE c.id = :case_id AND p.anonymised_at IS NOT NULL)){callbacks})
  ORDER BY a.id
 """
+RELATED_ROWS = _RELATED_ROWS.format(callbacks=CALLBACK_ROWS)
+RELATED_ROWS_BEFORE_CALLBACKS = _RELATED_ROWS.format(callbacks="")
 
 
 def pseudonymised(field: str | None, value: str | None) -> str | None:

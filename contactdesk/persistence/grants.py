@@ -121,6 +121,8 @@ def _grants() -> list[Grant]:
     add("case_status_history", "UPDATE", ADMIN, ("reason",))
     add("case_holds", "UPDATE", ADMIN, ("reason",))
     add("calls", "UPDATE", ADMIN, ("summary", "caller_id"))
+    add("callbacks", "UPDATE", ADMIN, ("phone_e164", "reason"))
+    add("callback_attempts", "UPDATE", ADMIN, ("dial_result",))
     return g
 
 

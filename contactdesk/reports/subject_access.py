@@ -15,7 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from ..domain.working_time import LONDON
-from ..dtos.subject_access import CaseRecord, ComplaintRecord, SubjectRecords
+from ..dtos.subject_access import CallbackRecord, CaseRecord, ComplaintRecord, SubjectRecords
 from .pdf import HEAD, PAGE, RULE, ReportFrame, escape, styles, table, write_pdf
 
 WIDTH = PAGE[0] - 32 * mm
@@ -31,7 +31,8 @@ NOTES = (
     "Dates and times are UK local time. The council's audit trail keeps earlier versions of "
     "these same records as they changed; they are not repeated here.",
 )
-FOOT = ("Data: every caller, call, case, note, status change, hold and complaint held in "
+FOOT = ("Data: every caller, call, case, note, status change, hold, callback and complaint "
+        "held in "
         "ContactDesk that matched the request, and other records whose text mentions the "
         "person.",)
 
@@ -70,11 +71,13 @@ def story(records: SubjectRecords) -> list:
                 ("Calls", counts["calls"]), ("Cases", counts["cases"]),
                 ("Notes on those cases", counts["notes"]),
                 ("Complaints", counts["complaints"]),
+                ("Callbacks (calls back asked for)", counts["callbacks"]),
                 ("Other people's records that mention you (to check)", counts["mentions"])],
                 (WIDTH * 0.7, WIDTH * 0.3), right=(1,)),
             Paragraph("Notes on this response", s["h2"])]
     flow += [Paragraph(escape(note), s["note"]) for note in NOTES]
     flow += _callers(records) + _calls(records) + _cases(records) + _complaints(records)
+    flow += _callbacks(records)
     flow += _mentions(records)
     return flow
 
@@ -83,8 +86,9 @@ def _summary(records: SubjectRecords) -> str:
     if not records.record_count and not records.mentions:
         return "The council holds no record matching this request."
     text = (f"The council holds {_plural(len(records.callers), 'record')} of your details, "
-            f"{_plural(len(records.calls), 'call')}, {_plural(len(records.cases), 'case')} and "
-            f"{_plural(len(records.complaints), 'complaint')}.")
+            f"{_plural(len(records.calls), 'call')}, {_plural(len(records.cases), 'case')}, "
+            f"{_plural(len(records.complaints), 'complaint')} and "
+            f"{_plural(len(records.callbacks), 'callback')}.")
     if records.checks:
         text += (f" {_plural(records.checks, 'entry', 'entries')} marked Check to be read by "
                  "the council before sending.")
@@ -197,6 +201,32 @@ def _complaint_details(c: ComplaintRecord) -> Table:
         ("Address", c.complainant_address), ("About case", c.case_reference),
         ("Complaint", _with_check(c.description, c.check)),
         ("Outcome wanted", c.desired_outcome)])
+
+
+def _callbacks(records: SubjectRecords) -> list:
+    s = styles()
+    flow = []
+    for number, c in enumerate(records.callbacks):
+        heading = [Paragraph("Callbacks", s["h2"])] if number == 0 else []
+        flow.append(KeepTogether([*heading, Paragraph(escape(
+            f"Callback asked for on {when(c.requested_at)}"), s["body"]),
+            Spacer(1, 1 * mm), _callback_details(c)]))
+        if c.attempts:
+            rows = [(when(a.at), a.by or "", a.outcome,
+                     _with_check(a.dial_result, a.check)) for a in c.attempts]
+            flow.append(table(("When", "By", "Outcome", "Phone system"), rows,
+                              [WIDTH * w for w in (0.15, 0.15, 0.25, 0.45)]))
+        flow.append(Spacer(1, 4 * mm))
+    return flow
+
+
+def _callback_details(c: CallbackRecord) -> Table:
+    due = when(c.due_at) + (" (as soon as possible)" if c.as_soon_as_possible else "")
+    return _details([
+        ("Why it is yours", c.relation), ("Number to ring", c.phone),
+        ("Asked for by", c.requested_by), ("Due", due), ("Status", c.status),
+        ("Closed", when(c.closed_at)), ("About case", c.case_reference),
+        ("Reason", _with_check(c.reason, c.check))])
 
 
 def _mentions(records: SubjectRecords) -> list:

@@ -67,11 +67,28 @@ def _tables(r: SubjectRecords) -> list[tuple[str, Sequence[str], Iterable[Sequen
         ("mentions.csv", ("record", "reference", "date", "where", "found", "excerpts", "check"),
          ((m.kind, m.reference, m.at, m.places, m.matched, " | ".join(m.excerpts),
            CHECK_MENTION) for m in r.mentions)),
+    ] + (_callback_tables(r) if r.callbacks else [])
+
+
+def _callback_tables(r: SubjectRecords) -> list[tuple[str, Sequence[str], Iterable[Sequence]]]:
+    """Written only when the person has callbacks (the PDF counts them either way)."""
+    return [
+        ("callbacks.csv", ("callback_id", "relation", "requested_at", "requested_by", "phone",
+                           "reason", "due_at", "as_soon_as_possible", "status", "closed_at",
+                           "case_reference", "call_id", "check"),
+         ((c.id, c.relation, c.requested_at, c.requested_by, _phone(c.phone), c.reason, c.due_at,
+           c.as_soon_as_possible, c.status, c.closed_at, c.case_reference, c.call_id, c.check)
+          for c in r.callbacks)),
+        ("callback_attempts.csv", ("callback_id", "at", "by", "outcome", "phone_system_said",
+                                   "check"),
+         ((c.id, a.at, a.by, a.outcome, a.dial_result, a.check)
+          for c in r.callbacks for a in c.attempts)),
     ]
 
 
 def write_subject_csvs(records: SubjectRecords, folder: Path) -> list[Path]:
-    """Write the six CSV files into ``folder``; their paths. On failure none is left."""
+    """Write the CSV files into ``folder`` (six, and two more for callbacks when there are
+    any); their paths. On failure none is left."""
     written: list[Path] = []
     try:
         for name, columns, rows in _tables(records):

@@ -4,6 +4,8 @@ Kept: category, service, status, priority, dates, outcome, the reference and
 every id linking rows (so each statistic and report figure is unchanged).
 Removed: the description, location, postcode and property, free text in notes,
 reasons and holds, the summaries of calls that served only anonymised cases,
+the number and reason of the case's callbacks (and of callbacks asked for on
+those calls with no case) and what the phone system said on each try,
 and the caller: their row is anonymised when this was their last live case
 and they have no complaint, otherwise the case (and its calls) stop naming
 them. The street (usrn) goes too: no report groups cases by street.
@@ -18,13 +20,15 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ..dtos.retention import CALLER_ANONYMISED, CALLER_UNLINKED, NO_CALLER
 from ..persistence.audit_redaction import REMOVED
 from ..persistence.models import (
     Call,
+    Callback,
+    CallbackAttempt,
     CallCase,
     Caller,
     Case,
@@ -72,7 +76,8 @@ def anonymise_case(session: Session, case: Case, now: datetime) -> str:
         case.caller_id = None
     case.anonymised_at = now
     session.flush()  # the calls below are judged with this case anonymised
-    _clear_calls(session, case.id)
+    cleared = _clear_calls(session, case.id)
+    _clear_callbacks(session, case.id, cleared)
     return outcome
 
 
@@ -83,7 +88,24 @@ def anonymise_caller(caller: Caller, now: datetime) -> None:
         caller.anonymised_at = now
 
 
-def _clear_calls(session: Session, case_id: int) -> None:
+def _clear_callbacks(session: Session, case_id: int, cleared_calls: list[int]) -> None:
+    """The case's callbacks, and those asked for on its cleared calls without a case, lose
+    the number and the reason; their tries lose what the phone system said. Status, times
+    and outcomes stay, so the kept-on-time figure is unchanged."""
+    about = Callback.case_id == case_id
+    if cleared_calls:
+        about = or_(about, Callback.case_id.is_(None) & Callback.call_id.in_(cleared_calls))
+    callbacks = session.scalars(select(Callback).where(about)).all()
+    for callback in callbacks:
+        callback.phone_e164 = callback.reason = REMOVED
+    if callbacks:
+        for attempt in session.scalars(select(CallbackAttempt).where(
+                CallbackAttempt.callback_id.in_([c.id for c in callbacks]),
+                CallbackAttempt.dial_result.is_not(None))):
+            attempt.dial_result = REMOVED
+
+
+def _clear_calls(session: Session, case_id: int) -> list[int]:
     """Calls that served only anonymised cases lose their summary, and stop naming a caller
     who is kept (otherwise the caller's history and the calls export would still tie
     them to the case)."""
@@ -101,3 +123,4 @@ def _clear_calls(session: Session, case_id: int) -> None:
             caller = session.get(Caller, call.caller_id)
             if caller is not None and caller.anonymised_at is None:
                 call.caller_id = None
+    return [call.id for call in calls]

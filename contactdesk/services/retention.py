@@ -6,8 +6,8 @@ closed case whose closure is at least its group's period before the run's date
 (a London date): oldest first, each case in its own write transaction with the
 audit rows about it pseudonymised in that same transaction, so an interrupted
 run leaves each case either as it was or fully anonymised, and running again
-carries on where it stopped. Complaints are left alone: they have their own
-retention rules.
+carries on where it stopped. A case's callbacks go with it (anonymise.py).
+Complaints are left alone: they have their own retention rules.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ An administrator searches by one of phone, name, postcode or e-mail. The
 callers matching (by the phone index, the name-word index, the postcode or the
 address's property) and everything linked to them come back: their calls,
 their cases (those they reported and those their calls joined) with notes,
-status changes and holds, and their complaints, including any whose
+status changes and holds, their callbacks (to their number, or on their
+cases and calls) with each try, and their complaints, including any whose
 complainant's phone, e-mail or name is theirs with no caller linked. Someone
 else's records whose free text names them are flagged apart
 (subject_mentions.py), and other people's details in the person's own
@@ -64,6 +65,7 @@ from ..reports.subject_csv import write_subject_csvs
 from .reports import snapshot
 from .search_text import search_words
 from .settings import load_settings
+from .subject_callbacks import callback_records, their_callback_ids
 from .subject_mentions import Found, MentionScan, Redactor, Subject, TextMatcher, name_words
 
 PDF_NAME = "subject-access.pdf"
@@ -196,6 +198,8 @@ def _gather(s: Session, criterion: SubjectCriterion, request_id: str,
     scan.scan_cases()
     scan.scan_notes()
     scan.scan_calls()
+    callback_ids = their_callback_ids(s, subject, case_ids, {c.id for c in calls})
+    scan.scan_callbacks(callback_ids)
     entries = _entries_by_case(s, [row[0].id for row in cases], redactor)
     return SubjectRecords(
         request_id=request_id, criterion=criterion, searched_at=searched_at,
@@ -205,7 +209,8 @@ def _gather(s: Session, criterion: SubjectCriterion, request_id: str,
         cases=tuple(_case_record(row, ids, redactor, entries.get(row[0].id, []))
                     for row in cases),
         complaints=tuple(_complaint_record(row, shown, redactor) for row, shown in complaints),
-        mentions=scan.mentions(redactor))
+        mentions=scan.mentions(redactor),
+        callbacks=callback_records(s, callback_ids, subject, case_ids, redactor))
 
 
 def _find_callers(s: Session, criterion: SubjectCriterion) -> list:

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from ..domain.validation import DEFAULT_REGION
 from ..domain.working_time import LONDON
 from ..dtos.subject_access import REDACTED, Mention
-from ..persistence.models import Call, CallCase, Caller, Case, CaseNote
+from ..persistence.models import Call, Callback, CallCase, Caller, Case, CaseNote
 
 FETCH_SIZE = 1000
 EXCERPT_RADIUS = 60
@@ -322,6 +322,27 @@ class MentionScan:
                 self.flag("case", reference, received, [owner, caller_id], place, text, found)
             else:
                 self.flag("call", f"call {call_id}", started, [caller_id], place, text, found)
+
+    def scan_callbacks(self, their_callbacks: set[int]) -> None:
+        """Reasons for calling someone else back that name the person: on a case, the
+        case is flagged (as for a call summary); otherwise the callback itself."""
+        where = self.matcher.narrowing(Callback.reason)
+        if where is None:
+            return
+        query = (select(Callback.id, Callback.requested_at, Callback.reason, Callback.case_id,
+                        Case.reference, Case.received_at, Case.caller_id)
+                 .outerjoin(Case, Case.id == Callback.case_id).where(where)
+                 .order_by(Callback.id))
+        for callback_id, asked, text, case_id, reference, received, owner in self._rows(query):
+            if callback_id in their_callbacks or case_id in self.their_cases:
+                continue
+            if not (found := self.matcher.find(text)):
+                continue
+            place = f"callback reason of {asked.astimezone(LONDON):%d %b %Y}"
+            if reference is not None:
+                self.flag("case", reference, received, [owner], place, text, found)
+            else:
+                self.flag("callback", f"callback {callback_id}", asked, [], place, text, found)
 
     def mentions(self, redactor: Redactor) -> tuple[Mention, ...]:
         """The flags, each excerpt redacted of that record's own people and any number."""

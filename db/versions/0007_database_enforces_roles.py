@@ -19,7 +19,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-from contactdesk.persistence.audit_redaction import RELATED_ROWS
+from contactdesk.persistence.audit_redaction import RELATED_ROWS_BEFORE_CALLBACKS as RELATED_ROWS
 
 revision: str = '0007'
 down_revision: str | Sequence[str] | None = '0006'
