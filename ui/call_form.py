@@ -50,6 +50,7 @@ class CallForm(QWidget):
     """Logs one call after another. Call ``start_call()`` when a call is answered."""
 
     callSaved = Signal(object)  # CallSaved of the call just logged
+    callStarted = Signal()  # a clean form for the next call (after a save, or a reset)
     historyChanged = Signal(object)  # CallerHistory of the caller on the line, or None
 
     PHONE_DEBOUNCE_MS = 250
@@ -137,6 +138,7 @@ class CallForm(QWidget):
         self._idempotency_key = str(uuid.uuid4())
         self.clear()
         self.ui.phone.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.callStarted.emit()
 
     def take_call(self, number: str, answered_at: datetime, wait_seconds: float,
                   queue_call_id: str) -> None:
@@ -153,6 +155,15 @@ class CallForm(QWidget):
             self.ui.phone.setText(number)
             self._check_phone()  # the history now, not after the typing pause
             self.ui.name.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @property
+    def saving(self) -> bool:
+        return self._saving
+
+    @property
+    def sending_key(self) -> str:
+        """The idempotency key of the call being (or last) sent to be saved."""
+        return self._sending_input.idempotency_key if self._sending_input is not None else ""
 
     @property
     def queue_call_id(self) -> str:

@@ -300,13 +300,16 @@ class CallbackListView(QWidget):
 
     # -- the outcome -----------------------------------------------------------------------
     def record(self, outcome: str) -> None:
-        row = self.taken
+        row, self.taken = self.taken, None  # one outcome per try, however often it is pressed
         if row is None:
             return
         said = self.dial_result_text
         self._runner.run(lambda: self._workspace.callbacks.record_outcome(row.id, outcome, said),
-                         self._recorded, lambda exc: show_error(self.error, str(exc)),
-                         write=True)
+                         self._recorded, lambda exc: self._not_recorded(row, exc), write=True)
+
+    def _not_recorded(self, row: CallbackRow, exc: Exception) -> None:
+        self.taken = row  # still this agent's to record
+        show_error(self.error, str(exc))
 
     def _recorded(self, row: CallbackRow) -> None:
         self._close_panel()

@@ -200,6 +200,8 @@ class CallFormCallbacks:
             footer.insertWidget(at, self.note, 1)
             footer.insertWidget(at + 1, self.button, 0, Qt.AlignmentFlag.AlignTop)
         form.callSaved.connect(self._call_saved)
+        form.callStarted.connect(self._call_started)
+        self._pending_key = ""  # the call (its idempotency key) a pending request belongs to
         self.dialog: CallbackRequestDialog | None = None
 
     def ask(self) -> None:
@@ -224,14 +226,24 @@ class CallFormCallbacks:
         self.dialog.open()
 
     def _keep(self, request: CallbackRequest, done, _failed) -> None:
-        self.pending = request
+        self.pending, self._pending_key = request, self.form.idempotency_key
         done(request)
+
+    def _call_started(self) -> None:
+        """A clean form: a request kept for a call that was not saved (kept on this PC, or
+        cleared) must never go with the next caller's call."""
+        in_flight = self.form.saving and self._pending_key == self.form.sending_key
+        if self.pending is not None and not in_flight \
+                and self._pending_key != self.form.idempotency_key:
+            self.pending = None
+            self._say("The callback asked for was not stored: its call was not saved here. "
+                      "Ask for it again once that call is in.")
 
     def _call_saved(self, saved) -> None:
         self.last_saved = (saved, self.form.ui.phone.text())
+        if self.pending is None or self._pending_key != self.form.sending_key:
+            return  # none, or it belongs to the call now on the form
         pending, self.pending = self.pending, None
-        if pending is None:
-            return
         linked = CallbackRequest(pending.phone, pending.reason, pending.due_at,
                                  saved.reference or "", saved.call_id)
         self.runner.run(lambda: self.workspace.callbacks.request_callback(linked),

@@ -113,6 +113,7 @@ class LedgerPanel(QWidget):
         self.setObjectName("ledgerPanel")
         self._workspace, self._runner = workspace, runner
         self._generation = 0
+        self._in_flight: tuple | None = None  # the span being read, if any
         self._day: date | None = None
         self._stale = False  # a day arrived while hidden: load it when first shown
 
@@ -215,16 +216,21 @@ class LedgerPanel(QWidget):
         first = financial_year_start(last) if days is None else last - timedelta(days=max(days - 1, 0))
         self.period_text.setText(f"{first:%d %b %Y}" if first == last
                                  else f"{first:%d %b %Y} to {last:%d %b %Y}")
+        if self._in_flight == (first, last):
+            return  # the same figures are on their way (a year takes seconds at scale)
+        self._in_flight = (first, last)
         self._generation += 1
         generation = self._generation
         stats = self._workspace.stats
 
         def done(ledger) -> None:
             if generation == self._generation:  # else a newer request is on its way
+                self._in_flight = None
                 self.show_ledger(ledger)
 
         def failed(exc: Exception) -> None:
             if generation == self._generation:
+                self._in_flight = None
                 self.gap_text.setText(f"Could not load the ledger: {exc}")
                 self.gap_text.show()
 

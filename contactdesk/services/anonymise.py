@@ -23,6 +23,7 @@ from datetime import datetime
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from ..dtos.callbacks import CANCELLED, WAITING
 from ..dtos.retention import CALLER_ANONYMISED, CALLER_UNLINKED, NO_CALLER
 from ..persistence.audit_redaction import REMOVED
 from ..persistence.models import (
@@ -77,7 +78,7 @@ def anonymise_case(session: Session, case: Case, now: datetime) -> str:
     case.anonymised_at = now
     session.flush()  # the calls below are judged with this case anonymised
     cleared = _clear_calls(session, case.id)
-    _clear_callbacks(session, case.id, cleared)
+    _clear_callbacks(session, case.id, cleared, now)
     return outcome
 
 
@@ -88,16 +89,21 @@ def anonymise_caller(caller: Caller, now: datetime) -> None:
         caller.anonymised_at = now
 
 
-def _clear_callbacks(session: Session, case_id: int, cleared_calls: list[int]) -> None:
+def _clear_callbacks(session: Session, case_id: int, cleared_calls: list[int],
+                     now: datetime) -> None:
     """The case's callbacks, and those asked for on its cleared calls without a case, lose
     the number and the reason; their tries lose what the phone system said. Status, times
-    and outcomes stay, so the kept-on-time figure is unchanged."""
+    and outcomes of finished ones stay, so the kept-on-time figure is unchanged; one still
+    waiting is cancelled (it has no number left to ring)."""
     about = Callback.case_id == case_id
     if cleared_calls:
         about = or_(about, Callback.case_id.is_(None) & Callback.call_id.in_(cleared_calls))
     callbacks = session.scalars(select(Callback).where(about)).all()
     for callback in callbacks:
         callback.phone_e164 = callback.reason = REMOVED
+        if callback.status == WAITING:
+            callback.status, callback.closed_at = CANCELLED, now
+            callback.claimed_by_id = callback.claimed_at = None
     if callbacks:
         for attempt in session.scalars(select(CallbackAttempt).where(
                 CallbackAttempt.callback_id.in_([c.id for c in callbacks]),

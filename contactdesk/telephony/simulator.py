@@ -292,8 +292,9 @@ class PracticePbx:
             self._reply(session, action_id, ("Response", "Success"),
                         ("Challenge", session.challenge))
         elif name == "login":
+            challenge, session.challenge = session.challenge, ""  # answers one login only
             if self.account.accepts(action.get("Username"), action.get("Secret"),
-                                    action.get("Key"), session.challenge):
+                                    action.get("Key"), challenge):
                 session.logged_in = True
                 events = action.get("Events", "on").lower()
                 session.classes = (set() if events == "off" else {"all"} if events == "on"

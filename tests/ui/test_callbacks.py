@@ -249,3 +249,47 @@ def test_the_dashboard_shows_callbacks_kept_on_time_beside_service_level(
     assert tile.y() == window.dashboard.tiles["service_level"].y()
     assert "1 of 2 kept" in tile.toolTip() and "those not yet due count once closed" in \
         tile.toolTip()
+
+
+def test_a_callback_asked_for_on_a_call_never_saved_does_not_go_with_the_next_call(qtbot, desk):
+    form = desk.call_form
+    form.ui.phone.setText("07700 900123")
+    form.ui.description.setPlainText("Mattress dumped on verge")
+    form.callbacks.ask()
+    _send(qtbot, _dialog(qtbot), "Wants to know when it is collected")
+    form.start_call()  # that call is abandoned: the next caller is someone else
+    assert form.callbacks.pending is None
+    assert "was not stored" in form.callbacks.note.text()
+    saved = []
+    form.callSaved.connect(saved.append)
+    for field, text in (("phone", "01709 823456"), ("name", "Bob Hill"),
+                        ("address", "2 Main Street, Rotherham"), ("postcode", "S60 1AA")):
+        getattr(form.ui, field).setText(text)
+    form.ui.description.setPlainText("Graffiti on the bus shelter")
+    form.ui.category.setEditText("Fly tipping")
+    form.save()
+    qtbot.waitUntil(lambda: bool(saved))
+    assert desk.workspace.callbacks.waiting_callbacks() == []  # not on Bob's call or case
+
+
+def test_an_outcome_pressed_twice_is_recorded_once(qtbot, desk, monkeypatch):
+    reference = desk.workspace.calls.log_call(REPORT).reference
+    desk.workspace.callbacks.request_callback(CallbackRequest("07700 900123", "Update",
+                                                              None, reference))
+    view = desk.callbacks
+    desk.tabs.setCurrentWidget(view)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1)
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.panel.isVisible())
+    queued = []  # the writes as the runner would start them, held until both presses
+    monkeypatch.setattr(view._runner, "run", lambda work, done=None, failed=None, **_kw:
+                        queued.append((work, done)))
+    view.record("no_answer")
+    view.record("no_answer")  # a second press before the first is stored
+    assert len(queued) == 1
+    work, done = queued[0]
+    done(work())
+    qtbot.waitUntil(lambda: not view.panel.isVisible())
+    notes = [n.body for n in desk.workspace.cases.get_case(reference).notes]
+    assert sum("Callback to 07700 900123: no answer" in n for n in notes) == 1

@@ -74,3 +74,19 @@ def test_a_longer_period_takes_in_the_day(dashboard):
     panel.period.setCurrentIndex(panel.period.findText("Last 7 days"))
     assert panel.period_text.text() == "27 Feb 2026 to 05 Mar 2026"
     assert tiles(panel)["answered"] == "6"
+
+
+def test_a_span_already_being_read_is_not_asked_for_again(dashboard, monkeypatch):
+    """The dashboard refreshes every minute; a year's ledger takes seconds at council scale."""
+    panel, held = dashboard.ledger, []
+    monkeypatch.setattr(panel, "_runner", type("Held", (), {  # starts nothing until told
+        "run": lambda self, work, done=None, failed=None, **_kw: held.append((work, done))})())
+    panel._in_flight = None
+    panel.reload()
+    panel.reload()  # the minute's refresh while the first read runs
+    assert len(held) == 1
+    work, done = held[0]
+    done(work())  # the real figures arrive
+    assert tiles(panel)["answered"] != "" and panel._in_flight is None
+    panel.reload()  # once they are in, a refresh reads again
+    assert len(held) == 2

@@ -138,3 +138,17 @@ def test_a_callback_about_a_live_case_is_kept_though_asked_on_an_anonymised_call
     assert [c.reference for c in run.cases] == [old.reference]
     assert _rows(engine)[about_live] == ("+441144960321", "Derek asks about the sofa", "waiting")
     assert {row[0] for row in _audit_holding(engine, "Derek asks")} == {"callbacks"}
+
+
+def test_a_callback_still_waiting_on_an_anonymised_case_is_cancelled(desk, admin, clock, engine):
+    old = _case(desk, clock, "2024-03-04", "Margaret Oldroyd", "01709 823456",
+                "Cans over the hedge")
+    waiting = _ask(desk, "07700 900123", "Margaret wants news of the hedge", old.reference)
+    _close(desk, clock, old.reference, "2024-03-06")
+    clock.at = at("2025-06-01", 8)
+    set_retention(admin, "streetpride", 12)
+
+    run_retention(admin, as_of=AS_OF)
+
+    assert _rows(engine)[waiting] == (REMOVED, REMOVED, "cancelled")
+    assert waiting not in {c.id for c in callbacks.waiting_callbacks(admin)}  # nothing to ring
