@@ -15,14 +15,12 @@ from collections.abc import Callable
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +38,7 @@ from contactdesk.dtos.telephony_live import CONNECTED
 
 from .case_format import short_time
 from .case_panels import error_label, show_error
+from .tables import read_only_table
 
 COLUMNS = ("Due", "Number", "Case", "Why", "Tries", "Being rung by")
 OVERDUE_BACKGROUND = QColor("#fbe3e4")
@@ -112,15 +111,9 @@ class CallbackListView(QWidget):
         title = QLabel("Callbacks to ring: overdue first, then by due time", self)
         title.setProperty("role", "heading")
         self.model = CallbackModel(self)
-        self.table = QTableView(self)
-        self.table.setObjectName("callbackTable")
-        self.table.setAccessibleName("Callbacks to ring")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().hide()
+        # No alternating colours: the overdue rows' tint says more.
+        self.table = read_only_table("callbackTable", "Callbacks to ring", self.model, self,
+                                     single=True, alternating=False)
         header = self.table.horizontalHeader()
         # Every column as wide as its text in the theme's font (bold overdue times included);
         # the reason takes what is left.

@@ -13,7 +13,6 @@ from datetime import date, timedelta
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QGridLayout,
     QHeaderView,
@@ -29,6 +28,7 @@ from contactdesk.dtos.stats import NO_DATA, figure_gap
 
 from .dashboard_parts import DASH, NUMBER_ALIGN, count, percent, seconds, threshold_text
 from .table_model import FlatTableModel, Index
+from .tables import read_only_table
 
 BETTER, WORSE = "#1b6e3a", "#a3261b"  # the colours of the PDF reports
 PERIODS = (("Day shown", 0), ("Last 7 days", 7), ("Last 30 days", 30), ("Financial year to date", None))
@@ -251,15 +251,7 @@ def hours(total_seconds: int) -> str:
 
 
 def _table(name: str, accessible: str, model, parent: QWidget) -> QTableView:
-    view = QTableView(parent)
-    view.setObjectName(name)
-    view.setAccessibleName(accessible)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.setTabKeyNavigation(False)
-    view.verticalHeader().hide()
+    view = read_only_table(name, accessible, model, parent)
     view.setWordWrap(True)
     return view
 

@@ -12,7 +12,6 @@ from datetime import date, timedelta
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFrame,
     QGridLayout,
@@ -38,6 +37,7 @@ from contactdesk.dtos.stats import NO_DATA
 
 from .dashboard_parts import DASH, NUMBER_ALIGN, Tile, count, percent
 from .table_model import FlatTableModel, Index
+from .tables import read_only_table
 
 PERIODS = (("Day shown", 0), ("Last 7 days", 7), ("Last 30 days", 30), ("Financial year to date", None))
 TILES = (
@@ -89,15 +89,7 @@ class LedgerGroupModel(FlatTableModel):
 
 
 def _table(name: str, accessible: str, model, parent: QWidget) -> QTableView:
-    view = QTableView(parent)
-    view.setObjectName(name)
-    view.setAccessibleName(accessible)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.setTabKeyNavigation(False)
-    view.verticalHeader().hide()
+    view = read_only_table(name, accessible, model, parent)
     view.setTextElideMode(Qt.TextElideMode.ElideNone)
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

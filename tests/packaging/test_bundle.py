@@ -23,7 +23,7 @@ SIZE_LIMIT_MB = 200
 def run_bundled(bundle, tmp_path):
     """Run the bundled `contactdesk` in an empty profile whose system settings file presets a
     fresh database, as an administrator would for every user."""
-    database = tmp_path / "shared" / "contactdesk.sqlite3"
+    database = tmp_path / "council" / "contactdesk.sqlite3"
     database.parent.mkdir()
     system_file = tmp_path / "system" / "config.toml"
     system_file.parent.mkdir()
